@@ -1,0 +1,1 @@
+"""coopsec: an open platform for running a cooperative-security partnership network."""

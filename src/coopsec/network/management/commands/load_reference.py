@@ -1,0 +1,51 @@
+"""coopsec load-reference [--dir DIR] [--dry-run]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from coopsec.accounts.actor import Actor
+from coopsec.network.reference import (
+    DEFAULT_DIR,
+    ReferenceDataError,
+    apply_reference,
+    read_reference,
+)
+
+
+class Command(BaseCommand):
+    help = "Validate and load the shipped reference data (Allies, partners, frameworks, ...)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="CSV directory")
+        parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            data = read_reference(options["dir"])
+        except ReferenceDataError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(exc.errors)} problem(s) in the reference data; nothing was written."
+            ) from exc
+        if options["dry_run"]:
+            self.stdout.write(
+                f"Valid: {len(data.organizations)} organizations, {len(data.frameworks)} "
+                f"frameworks, {len(data.memberships)} memberships, {len(data.status_periods)} "
+                f"status periods, {len(data.operations)} operations, "
+                f"{len(data.contributions)} contributions. Nothing written (--dry-run)."
+            )
+            return
+        counts = apply_reference(actor=Actor.system(), data=data)
+        labels = sorted(set(counts.created) | set(counts.updated) | set(counts.unchanged))
+        for label in labels:
+            self.stdout.write(
+                f"  {label}: {counts.created[label]} created, {counts.updated[label]} updated, "
+                f"{counts.unchanged[label]} unchanged"
+            )
+        created, updated, unchanged = counts.totals()
+        self.stdout.write(f"{created} created, {updated} updated, {unchanged} unchanged")
