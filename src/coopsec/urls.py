@@ -7,7 +7,10 @@ from coopsec.api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("network/", include("coopsec.network.urls")),
+    path("account/", include("coopsec.accounts.urls")),
+    path("audit/", include("coopsec.audit.urls")),
     path("", include("coopsec.web.urls")),
 ]

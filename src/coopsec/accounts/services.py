@@ -12,6 +12,7 @@ from coopsec.accounts import roles as R
 from coopsec.accounts.access import can_manage_accounts
 from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import ApiToken, User, hash_token
+from coopsec.audit.services import audit_record
 from coopsec.errors import Forbidden, Invalid, NotFound
 from coopsec.network.models import Organization
 
@@ -53,6 +54,8 @@ def user_create(
     if errors:
         raise Invalid("The user cannot be created.", details=errors)
     user = User(username=username, organization=org, roles=sorted(set(roles)), email=email)
+    # Administrators run the Django admin as superusers, and so act with every role's rights.
+    user.is_staff = user.is_superuser = R.ADMIN in roles
     if password:
         from django.contrib.auth.password_validation import validate_password
         from django.core.exceptions import ValidationError
@@ -67,6 +70,11 @@ def user_create(
     with transaction.atomic():
         user.full_clean()
         user.save()
+        audit_record(
+            actor=actor, action="user.create", object_type="user", object_id=user.pk,
+            summary={"username": user.username, "organization": org.code if org else "",
+                     "roles": user.roles},
+        )  # fmt: skip
     return user
 
 
@@ -98,6 +106,11 @@ def token_create(
             key_hash=hash_token(secret),
             expires_at=expires_at,
         )
+        audit_record(
+            actor=actor, action="token.create", object_type="api_token", object_id=token.pk,
+            summary={"user": user.username, "prefix": token.key_prefix,
+                     "expires_at": expires_at.isoformat() if expires_at else None},
+        )  # fmt: skip
     return IssuedToken(token=token, secret=secret)
 
 
@@ -116,3 +129,64 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def token_revoke(*, actor: Actor, key_prefix: str) -> ApiToken:
+    """Revoke a token by the prefix printed when it was issued (and listed by `token list`).
+
+    Raises Forbidden, NotFound (no such token), Invalid (the prefix matches several tokens).
+    """
+    _authorize(actor)
+    # Accept the prefix as `token list` prints it ("cps_ab12cd34…") or the whole secret.
+    key_prefix = key_prefix.strip().rstrip("…")[: len(ApiToken.PREFIX) + 8]
+    if len(key_prefix) < len(ApiToken.PREFIX) + 4:
+        raise Invalid(
+            "Give at least the first 8 characters of the token, as `token list` prints them.",
+            details={"prefix": "too short"},
+        )
+    matches = list(ApiToken.objects.filter(key_prefix__startswith=key_prefix)[:2])
+    if not matches:
+        raise NotFound(f"No token starting with '{key_prefix}'.")
+    if len(matches) > 1:
+        raise Invalid(
+            f"'{key_prefix}' matches several tokens; give more characters.",
+            details={"prefix": "ambiguous"},
+        )
+    token = matches[0]
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor, action="token.revoke", object_type="api_token",
+                object_id=token.pk, summary={"user": token.user.username},
+            )  # fmt: skip
+    return token
+
+
+def token_list(*, actor: Actor, username: str | None = None) -> list[ApiToken]:
+    """Tokens, newest first, optionally of one user. Raises Forbidden, NotFound."""
+    _authorize(actor)
+    qs = ApiToken.objects.select_related("user")
+    if username is not None:
+        if not User.objects.filter(username=username).exists():
+            raise NotFound(f"No user '{username}'.")
+        qs = qs.filter(user__username=username)
+    return list(qs.order_by("-created_at"))
+
+
+def user_disable(*, actor: Actor, username: str) -> User:
+    """Disable a user: no sign-in, every token refused. Raises Forbidden, NotFound."""
+    _authorize(actor)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"No user '{username}'.")
+    if user.is_active:
+        with transaction.atomic():
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            audit_record(
+                actor=actor, action="user.disable", object_type="user", object_id=user.pk,
+                summary={"username": user.username},
+            )  # fmt: skip
+    return user

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from coopsec.accounts.actor import Actor
@@ -124,25 +125,46 @@ class _Reader:
         self.directory = directory
         self.errors: list[RowError] = []
 
-    def error(self, row: Row | None, column: str, reason: str, file: str = "") -> None:
-        if row is None:
-            self.errors.append(RowError(file, 0, column, reason))
-        else:
-            self.errors.append(RowError(row.file, row.line, column, reason))
+    def error(
+        self, row: Row | None, column: str, reason: str, file: str = "", line: int = 0
+    ) -> None:
+        error = (
+            RowError(file, line, column, reason)
+            if row is None
+            else RowError(row.file, row.line, column, reason)
+        )
+        # A column can be read twice (a state's `verified` flag feeds two records).
+        if error not in self.errors:
+            self.errors.append(error)
+
+    def check_files(self) -> None:
+        """Every file present, UTF-8, with its required columns (header = line 1).
+
+        Checked before any row is read: rows of later files refer to earlier ones, so reading
+        on would bury a structural problem under errors that are only its consequences.
+        """
+        for name, required in REQUIRED_COLUMNS.items():
+            path = self.directory / name
+            if not path.exists():
+                self.error(None, "", "file is missing", file=name)
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                self.error(
+                    None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name
+                )
+                continue
+            header = next(csv.reader(text.splitlines()[:1]), [])
+            missing = [c for c in required if c not in header]
+            if missing:
+                self.error(None, ", ".join(missing), "required column missing", file=name, line=1)
 
     def rows(self, name: str) -> Iterator[Row]:
         path = self.directory / name
-        if not path.exists():
-            self.error(None, "", "file is missing", file=name)
-            return
         try:
             with path.open(newline="", encoding="utf-8") as fh:
                 reader = csv.DictReader(fh)
-                header = reader.fieldnames or []
-                missing = [c for c in REQUIRED_COLUMNS[name] if c not in header]
-                if missing:
-                    self.error(None, ", ".join(missing), "required column missing", file=name)
-                    return
                 seen: dict[tuple[str, ...], int] = {}
                 for values in reader:
                     row = Row(name, reader.line_num, values)
@@ -157,8 +179,6 @@ class _Reader:
                         continue
                     seen[signature] = row.line
                     yield row
-        except UnicodeDecodeError as exc:
-            self.error(None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name)
         except csv.Error as exc:
             self.error(None, "", f"malformed CSV ({exc})", file=name)
 
@@ -222,6 +242,9 @@ def _sourced(reader: _Reader, row: Row, note_column: str = "note") -> dict[str, 
 def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
     """Parse and validate every reference file. Raises ReferenceDataError listing all errors."""
     r = _Reader(Path(directory))
+    r.check_files()
+    if r.errors:
+        raise ReferenceDataError(r.errors)
     data = ReferenceData()
     regions: dict[str, tuple[str, str]] = {}
     state_rows: dict[str, Row] = {}
@@ -324,6 +347,8 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
         )
 
     periods: dict[tuple[str, str], list[tuple[date, date | None, Row]]] = defaultdict(list)
+    # Bodies whose rows are already reported: rows referring to them are not reported again.
+    unloadable_memberships: set[tuple[str, str]] = set()
     for row in r.rows("partner_memberships.csv"):
         iso3 = r.iso3(row, "iso3")
         fw = r.required(row, "framework_code")
@@ -339,6 +364,7 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
             r.error(row, "status", f"status is '{status}' but the row has an end date")
         state(iso3, r.required(row, "partner_name"), row, OrganizationKind.PARTNER_STATE)
         if not (iso3 and fw and joined):
+            unloadable_memberships.add((row["iso3"].upper(), row["framework_code"]))
             continue
         periods[(iso3, fw)].append((joined.value, left.value if left else None, row))
         confirmed = row.values.get("joined_confirmed_to", "") or ""
@@ -390,7 +416,8 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
             continue
         parent = membership_keys.get((iso3, fw, since.value))
         if parent is None:
-            r.error(row, "membership_start", f"no {fw} membership of {iso3} starting {since}")
+            if (iso3, fw) not in unloadable_memberships:
+                r.error(row, "membership_start", f"no {fw} membership of {iso3} starting {since}")
             continue
         if start.value < since.value or (
             parent.fields["end"] is not None and start.value >= parent.fields["end"]
@@ -475,6 +502,7 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
         if fields is not None:
             add_org(code, row, fields)
 
+    unloadable_operations: set[str] = set()
     for row in r.rows("operations.csv"):
         code = r.required(row, "code")
         start = r.partial(row, "start")
@@ -482,6 +510,7 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
         kind = r.choice(row, "kind", list(OperationKind.values))
         r.period(row, start, end, "end")
         if not (code and start and kind):
+            unloadable_operations.add(code)
             continue
         if code in data.operations:
             r.error(row, "code", f"operation '{code}' defined twice")
@@ -505,7 +534,8 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
         op = r.required(row, "operation_code")
         iso3 = r.iso3(row, "iso3")
         if op and op not in data.operations:
-            r.error(row, "operation_code", f"unknown operation '{op}'")
+            if op not in unloadable_operations:
+                r.error(row, "operation_code", f"unknown operation '{op}'")
             continue
         # Contributors that are neither Allies nor partners (e.g. Malaysia) are non-member
         # states; they enter the registry without any framework membership.
@@ -528,9 +558,57 @@ def read_reference(directory: Path = DEFAULT_DIR) -> ReferenceData:
             )
             dupes[(c.key["operation"], c.key["organization"])] = 1
 
+    _check_fields(r, data)
     if r.errors:
         raise ReferenceDataError(r.errors)
     return data
+
+
+# model field -> the CSV column its value comes from, where the two names differ
+_COLUMN_OF_FIELD: dict[str, dict[str, str]] = {
+    "allies.csv": {"start": "accession_date"},
+    "partner_memberships.csv": {
+        "name": "partner_name",
+        "start": "joined",
+        "end": "left",
+        "start_confirmed_to": "joined_confirmed_to",
+    },
+    "operation_contributors.csv": {"name": "partner_name"},
+    "international_organizations.csv": {"description": "relationship_note"},
+    "centres_of_excellence.csv": {
+        "city": "location_city",
+        "accreditation_date": "accreditation_year",
+    },
+}
+
+
+def _check_fields(r: _Reader, data: ReferenceData) -> None:
+    """Field-level checks of the models (URLs, lengths, choices), without the database.
+
+    Done while reading so that a bad value is reported as file, line and column, by
+    `--dry-run` too, instead of failing half-way through the write.
+    """
+    records: list[Record] = [
+        *data.organizations.values(),
+        *data.frameworks.values(),
+        *data.memberships,
+        *data.status_periods,
+        *data.operations.values(),
+        *data.contributions,
+    ]
+    # A row already reported would only be reported again, in the models' words.
+    reported = {(e.file, e.line) for e in r.errors}
+    for rec in records:
+        if (rec.origin.file, rec.origin.line) in reported:
+            continue
+        relations = [f.name for f in rec.model._meta.get_fields() if f.is_relation]
+        values = {k: v for k, v in {**rec.key, **rec.fields}.items() if k not in relations}
+        try:
+            rec.model(**values).clean_fields(exclude=relations)
+        except ValidationError as exc:
+            columns = _COLUMN_OF_FIELD.get(rec.origin.file, {})
+            for name, messages in exc.message_dict.items():
+                r.error(rec.origin, columns.get(name, name), " ".join(messages))
 
 
 @dataclass

@@ -227,7 +227,7 @@ def organization_contributions(
     return list(
         _contributions(actor)
         .filter(organization=organization)
-        .select_related("operation")
+        .select_related("operation", "organization")
         .order_by("operation__start")
     )
 
@@ -318,3 +318,31 @@ def network_growth(*, actor: Actor, first_year: int, last_year: int) -> GrowthSe
             series[key].append(len(present[key]))
     series = {k: v for k, v in series.items() if any(v)}
     return GrowthSeries(years=years, series=series)
+
+
+@dataclass(frozen=True)
+class RegionChoices:
+    continents: list[str]
+    regions: list[str]  # sub-regions and the areas organizations cover, minus the continents
+
+
+def region_list(*, actor: Actor) -> RegionChoices:
+    """The continents and regions organizations are filed under, for filters."""
+    rows = (
+        Organization.objects.visible_to(actor)
+        .order_by()
+        .values_list("continent", "region")
+        .distinct()
+    )
+    continents = sorted({c for c, _r in rows if c})
+    regions = sorted({r for _c, r in rows if r and r not in continents})
+    return RegionChoices(continents=continents, regions=regions)
+
+
+def hosted_institution_list(*, actor: Actor, host: Organization) -> list[Organization]:
+    """The institutions (COEs, PTECs, schools, …) a state hosts, by name."""
+    return list(
+        Organization.objects.visible_to(actor)
+        .filter(host_country=host, kind=OrganizationKind.INSTITUTION)
+        .order_by("name")
+    )
