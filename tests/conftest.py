@@ -43,6 +43,15 @@ def reference(db: None) -> None:
         apply_reference(actor=Actor.system(), data=read_reference())
 
 
+@pytest.fixture(autouse=True)
+def _reference_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, concurrency) empty the database when they end; every
+    database test after them still starts with the reference data."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and not marker.kwargs.get("transaction") and not marker.args:
+        request.getfixturevalue("reference")
+
+
 @pytest.fixture
 def make_user(reference: None) -> Callable[..., User]:
     counter = iter(range(1, 10_000))

@@ -18,21 +18,14 @@ FreezeToday = Callable[[date], AbstractContextManager[None]]
 
 @contextmanager
 def _frozen_today(day: date) -> Iterator[None]:
-    class _FrozenDate(date):
-        @classmethod
-        def today(cls) -> date:
-            return day
-
-    with (
-        patch("coopsec.network.api.date", _FrozenDate),
-        patch("coopsec.network.selectors.date", _FrozenDate),
-    ):
+    with patch("coopsec.network.dates.today", lambda: day):
         yield
 
 
 @pytest.fixture
 def freeze_today() -> FreezeToday:
-    """`with freeze_today(day):` makes the network's API and selectors take `day` as today."""
+    """`with freeze_today(day):` makes the network's pages, API and selectors take `day` as
+    today."""
     return _frozen_today
 
 

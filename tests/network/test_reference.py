@@ -15,6 +15,7 @@ from django.db import models
 
 from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
+from coopsec.audit.models import AuditEvent
 from coopsec.errors import Forbidden
 from coopsec.network import reference as loader
 from coopsec.network.models import (
@@ -111,6 +112,31 @@ def test_changing_one_fact_updates_exactly_that_row(
     malta.refresh_from_db()
     assert malta.note.startswith("NATO's archive confirms joining in April 1995")
     assert list(Membership.objects.exclude(pk=malta.pk).order_by("pk").values()) == others_before
+    # The change is audited with the row's natural key and the field's old and new value.
+    event = AuditEvent.objects.filter(action="reference.update").latest("seq")
+    assert (event.object_type, event.object_id) == ("network.membership", str(malta.pk))
+    old, new = event.summary["changed"]["note"]
+    assert old.startswith("NATO confirms joining") and new.startswith("NATO's archive confirms")
+    assert event.summary["key"]["start"] == "1995-04-26"
+    assert event.actor_username == "system"
+
+
+def test_rows_the_files_no_longer_list_are_reported_and_kept(
+    reference: None, reference_copy: ReferenceCopy
+) -> None:
+    # operation_contributors.csv line 2: Armenia in ISAF.
+    lines = reference_copy.lines("operation_contributors.csv")
+    assert lines[1].startswith("ISAF,Armenia,ARM")
+    reference_copy.write("operation_contributors.csv", lines[:1] + lines[2:])
+    out = io.StringIO()
+    call_command("load_reference", "--dir", str(reference_copy.path), stdout=out)
+    assert (
+        "operation contributions: 1 in the database but no longer in the files (kept"
+        in out.getvalue()
+    )
+    assert OperationContribution.objects.filter(
+        operation__code="ISAF", organization__code="ARM"
+    ).exists()
 
 
 def test_dry_run_validates_and_writes_nothing(

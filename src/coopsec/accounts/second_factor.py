@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import segno
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -44,7 +45,7 @@ def totp_confirm(*, actor: Actor, code: str) -> TOTPDevice:
     device = totp_pending_device(actor=actor)
     if not device.verify_token(code.strip().replace(" ", "")):
         raise Invalid(
-            "That code does not match; check the authenticator's clock and try the next code.",
+            _("That code does not match; check the authenticator's clock and try the next code."),
             details={"code": "does not match"},
         )
     with transaction.atomic():

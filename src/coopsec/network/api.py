@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from coopsec.api.auth import actor_of
-from coopsec.network import selectors
+from coopsec.network import dates, selectors
 from coopsec.network.models import (
     Framework,
     Membership,
@@ -203,7 +203,7 @@ def organization_detail(
     """An organization by code or ISO 3166 alpha-3, with its memberships (status as of
     `as_of`, default today), operations contributed to and institutions hosted."""
     actor = actor_of(request)
-    day = as_of or date.today()
+    day = as_of or dates.today()
     org = selectors.organization_get(actor=actor, code=code)
     detail = _WithRelations(
         org,
@@ -216,7 +216,7 @@ def organization_detail(
             for c in selectors.organization_contributions(actor=actor, organization=org)
         ],
         hosted_institutions=[
-            _ref(i) for i in selectors.organization_list(actor=actor).filter(host_country=org)
+            _ref(i) for i in selectors.hosted_institution_list(actor=actor, host=org)
         ],
     )
     return OrganizationDetailOut.from_orm(detail)
@@ -253,7 +253,7 @@ def framework_members(request: HttpRequest, code: str, as_of: date | None = None
     """Members on `as_of` (default today). Suspended participants are listed with status
     `suspended`, not left out."""
     members = selectors.framework_members(
-        actor=actor_of(request), code=code, as_of=as_of or date.today()
+        actor=actor_of(request), code=code, as_of=as_of or dates.today()
     )
     return [_member_out(m) for m in members]
 
@@ -264,7 +264,7 @@ def ally_list(request: HttpRequest, as_of: date | None = None):  # type: ignore[
     """The alliance's member states on `as_of` (default today)."""
     return [
         _member_out(m)
-        for m in selectors.ally_list(actor=actor_of(request), as_of=as_of or date.today())
+        for m in selectors.ally_list(actor=actor_of(request), as_of=as_of or dates.today())
     ]
 
 
@@ -275,7 +275,7 @@ def partner_list(  # type: ignore[no-untyped-def]
 ):
     """States and organizations in any partnership framework on `as_of` (default today),
     each listed once. `kind=partner_state` keeps states only."""
-    return selectors.partner_list(actor=actor_of(request), as_of=as_of or date.today(), kind=kind)
+    return selectors.partner_list(actor=actor_of(request), as_of=as_of or dates.today(), kind=kind)
 
 
 @router.get("/operations", response=list[OperationOut], summary="List operations")

@@ -41,6 +41,14 @@ def parse_partial(text: str) -> PartialDate:
         raise ValueError(f"'{text}' is not a valid date ({exc})") from exc
 
 
+def today() -> date:
+    """Today in the deployment's time zone: the one place "today" comes from, so that every
+    default as-of date agrees (and tests can freeze it here)."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def format_partial(value: date | None, precision: str) -> str:
     if value is None:
         return ""

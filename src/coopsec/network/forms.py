@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coopsec.network import dates
 from coopsec.network.models import Framework, OrganizationKind
 from coopsec.network.selectors import RegionChoices
 
@@ -52,7 +53,7 @@ class AsOfForm(forms.Form):
         if self.is_bound and self.is_valid() and self.cleaned_data["as_of"]:
             value: date = self.cleaned_data["as_of"]
             return value
-        return date.today()
+        return dates.today()
 
     def error_messages(self) -> list[str]:
         """Each reason a parameter was rejected, for display on the page."""

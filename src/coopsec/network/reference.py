@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from coopsec.accounts.actor import Actor
+from coopsec.audit.services import audit_record
 from coopsec.errors import Forbidden
 from coopsec.network.access import can_change_reference_data
 from coopsec.network.dates import PartialDate, parse_partial
@@ -149,7 +150,7 @@ class _Reader:
                 self.error(None, "", "file is missing", file=name)
                 continue
             try:
-                text = path.read_text(encoding="utf-8")
+                text = path.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError as exc:
                 self.error(
                     None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name
@@ -163,7 +164,7 @@ class _Reader:
     def rows(self, name: str) -> Iterator[Row]:
         path = self.directory / name
         try:
-            with path.open(newline="", encoding="utf-8") as fh:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
                 reader = csv.DictReader(fh)
                 seen: dict[tuple[str, ...], int] = {}
                 for values in reader:
@@ -616,38 +617,66 @@ class LoadCounts:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    # rows in the database that the files no longer list; kept, never deleted silently
+    stale: Counter[str] = field(default_factory=Counter)
+    touched: dict[type[models.Model], set[int]] = field(default_factory=dict)
 
     def totals(self) -> tuple[int, int, int]:
         return sum(self.created.values()), sum(self.updated.values()), sum(self.unchanged.values())
 
 
+def _describe(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
 def _upsert(
-    counts: LoadCounts, model: type[models.Model], key: dict[str, Any], fields: dict[str, Any]
+    actor: Actor,
+    counts: LoadCounts,
+    model: type[models.Model],
+    key: dict[str, Any],
+    fields: dict[str, Any],
 ) -> Any:
-    label = model._meta.verbose_name_plural
+    label = str(model._meta.verbose_name_plural)
+    object_type = model._meta.label_lower
+    natural_key = {k: _describe(v) for k, v in key.items()}
     obj = model._default_manager.filter(**key).first()
     if obj is None:
         obj = model(**key, **fields)
         obj.full_clean()
         obj.save()
-        counts.created[str(label)] += 1
-        return obj
-    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, fields[name])
-        obj.full_clean()
-        obj.save(update_fields=changed)
-        counts.updated[str(label)] += 1
+        counts.created[label] += 1
+        audit_record(
+            actor=actor, action="reference.create", object_type=object_type, object_id=obj.pk,
+            summary={"key": natural_key},
+        )  # fmt: skip
     else:
-        counts.unchanged[str(label)] += 1
+        changed = {
+            name: [_describe(getattr(obj, name)), _describe(value)]
+            for name, value in fields.items()
+            if getattr(obj, name) != value
+        }
+        if changed:
+            for name in changed:
+                setattr(obj, name, fields[name])
+            obj.full_clean()
+            obj.save(update_fields=list(changed))
+            counts.updated[label] += 1
+            audit_record(
+                actor=actor, action="reference.update", object_type=object_type,
+                object_id=obj.pk, summary={"key": natural_key, "changed": changed},
+            )  # fmt: skip
+        else:
+            counts.unchanged[label] += 1
+    counts.touched.setdefault(model, set()).add(obj.pk)
     return obj
 
 
 def apply_reference(*, actor: Actor, data: ReferenceData) -> LoadCounts:
     """Write validated reference records in one transaction; returns per-model counts.
 
-    Raises Forbidden unless the actor may change reference data.
+    Every created or changed row leaves an audit event naming its natural key and, for a
+    change, each field's old and new value. Rows the files no longer list are counted as
+    stale and kept. Raises Forbidden unless the actor may change reference data.
     """
     if not can_change_reference_data(actor):
         raise Forbidden("Only administrators load reference data.")
@@ -660,9 +689,9 @@ def apply_reference(*, actor: Actor, data: ReferenceData) -> LoadCounts:
             fields = dict(rec.fields)
             if "host_country" in fields:
                 fields["host_country"] = orgs[fields["host_country"]]
-            orgs[rec.key["code"]] = _upsert(counts, Organization, rec.key, fields)
+            orgs[rec.key["code"]] = _upsert(actor, counts, Organization, rec.key, fields)
         frameworks = {
-            code: _upsert(counts, Framework, rec.key, rec.fields)
+            code: _upsert(actor, counts, Framework, rec.key, rec.fields)
             for code, rec in data.frameworks.items()
         }
         memberships: dict[tuple[str, str, date], Membership] = {}
@@ -677,18 +706,18 @@ def apply_reference(*, actor: Actor, data: ReferenceData) -> LoadCounts:
                 fields.pop("framework", None)
                 fields["alliance"] = None
                 memberships[(rec.key["organization"], rec.key["framework"], rec.key["start"])] = (
-                    _upsert(counts, Membership, key, fields)
+                    _upsert(actor, counts, Membership, key, fields)
                 )
             else:
                 key["alliance"] = orgs[rec.key["alliance"]]
                 fields.pop("alliance", None)
                 fields["framework"] = None
-                _upsert(counts, Membership, key, fields)
+                _upsert(actor, counts, Membership, key, fields)
         for rec in data.status_periods:
             key = {"membership": memberships[rec.key["membership"]], "start": rec.key["start"]}
-            _upsert(counts, MembershipStatusPeriod, key, rec.fields)
+            _upsert(actor, counts, MembershipStatusPeriod, key, rec.fields)
         operations = {
-            code: _upsert(counts, Operation, rec.key, rec.fields)
+            code: _upsert(actor, counts, Operation, rec.key, rec.fields)
             for code, rec in data.operations.items()
         }
         for rec in data.contributions:
@@ -696,5 +725,9 @@ def apply_reference(*, actor: Actor, data: ReferenceData) -> LoadCounts:
                 "operation": operations[rec.key["operation"]],
                 "organization": orgs[rec.key["organization"]],
             }
-            _upsert(counts, OperationContribution, key, rec.fields)
+            _upsert(actor, counts, OperationContribution, key, rec.fields)
+        for model, pks in counts.touched.items():
+            stale = model._default_manager.exclude(pk__in=pks).count()
+            if stale:
+                counts.stale[str(model._meta.verbose_name_plural)] = stale
     return counts

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from coopsec.accounts.actor import Actor
 from coopsec.errors import NotFound
+from coopsec.network import dates
 from coopsec.network.models import (
     STATE_KINDS,
     Framework,
@@ -302,7 +303,7 @@ def network_growth(*, actor: Actor, first_year: int, last_year: int) -> GrowthSe
             "organization_id", "alliance_id", "framework__code", "start", "end"
         )
     )
-    today = date.today()
+    today = dates.today()
     years = list(range(first_year, last_year + 1))
     codes = sorted({fw for _o, _a, fw, _s, _e in rows if fw})
     series: dict[str, list[int]] = {"Allies": [], **{c: [] for c in codes}}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import User
 from coopsec.errors import NotFound
-from coopsec.network import selectors
+from coopsec.network import dates, selectors
 from coopsec.network.dates import format_partial
 from coopsec.network.forms import AsOfForm, OrganizationFilterForm
 from coopsec.network.models import Membership
@@ -39,7 +39,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     as_of = form.as_of_date()
     counts = selectors.network_counts(actor=actor, as_of=as_of)
     growth = selectors.network_growth(
-        actor=actor, first_year=GROWTH_FIRST_YEAR, last_year=date.today().year
+        actor=actor, first_year=GROWTH_FIRST_YEAR, last_year=dates.today().year
     )
     chart = stacked_by_year(
         growth.years,
@@ -173,7 +173,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     actor = _actor(request)
     form = AsOfForm(request.GET or None)
     as_of = form.as_of_date()
-    today = date.today()
+    today = dates.today()
     try:
         organization = selectors.organization_get(actor=actor, code=code)
     except NotFound as exc:

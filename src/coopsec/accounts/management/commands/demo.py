@@ -14,7 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from coopsec.accounts import roles as R
+from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import User
+from coopsec.audit.services import audit_record
 from coopsec.network.models import Organization
 
 # username, organization code, roles
@@ -58,6 +60,11 @@ class Command(BaseCommand):
                 user.is_staff = user.is_superuser = R.ADMIN in roles
                 user.set_password(password)
                 user.save()
+                audit_record(
+                    actor=Actor.system(), action="user.demo", object_type="user",
+                    object_id=user.pk,
+                    summary={"username": username, "organization": org_code, "roles": roles},
+                )  # fmt: skip
                 lines.append(f"{username}: {password}")
         path.write_text("\n".join(lines) + "\n")
         path.chmod(0o600)

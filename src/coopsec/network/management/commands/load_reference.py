@@ -47,5 +47,10 @@ class Command(BaseCommand):
                 f"  {label}: {counts.created[label]} created, {counts.updated[label]} updated, "
                 f"{counts.unchanged[label]} unchanged"
             )
+        for label, stale in sorted(counts.stale.items()):
+            self.stdout.write(
+                f"  {label}: {stale} in the database but no longer in the files (kept; "
+                "review them in the admin)"
+            )
         created, updated, unchanged = counts.totals()
         self.stdout.write(f"{created} created, {updated} updated, {unchanged} unchanged")
