@@ -136,7 +136,10 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh page; a screenshot is saved when the test fails."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    # A fixed locale, so pages come out in English whatever the machine's language is.
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
     pg = context.new_page()
     yield pg
     report = getattr(request.node, "rep_call", None)
