@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Listed so that the API docs use ninja's packaged Swagger UI files, not a CDN.
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "coopsec.accounts",
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "coopsec.web.context_processors.navigation",
             ],
         },
     },
@@ -204,14 +207,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-if not DEBUG and _env_flag("COOPSEC_HTTPS", default=False):
-    SECURE_SSL_REDIRECT = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Transport security (secure cookies, HSTS, HTTPS redirect): coopsec.settings_production.
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ that administrators must use it when the deployment requires it."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections.abc import Callable
@@ -94,7 +95,10 @@ def test_setup_page_shows_a_qr_code_and_the_key(
     assert re.search(r"<svg[^>]*>.*</svg>", html, re.S), "the QR code, inline"
     device = TOTPDevice.objects.get(user=user)
     assert not device.confirmed
-    assert device.key in html
+    # The key to type by hand is the base32 form authenticator apps take, in groups of 4.
+    typed = base64.b32encode(device.bin_key).decode().rstrip("=")
+    shown = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', html)
+    assert shown and shown.group(1).replace(" ", "") == typed
     assert "<img" not in html.split('class="qr"')[1].split("</div>")[0], "no external image"
     # Coming back does not replace the key that may already be in the app.
     client_for(user).get(SETUP)

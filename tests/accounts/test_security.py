@@ -387,3 +387,23 @@ def test_production_ignores_debug_from_the_environment(tmp_path: Path) -> None:
     env = production_env(tmp_path) | {"DEBUG": "1"}
     result = run_python(["-c", "from django.conf import settings; print(settings.DEBUG)"], env)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_api_docs_load_nothing_from_other_hosts(
+    client_for: Callable[[User], Client], make_user: Callable[..., User]
+) -> None:
+    html = client_for(make_user(R.ANALYST, "NATO")).get("/api/v1/docs").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in s for s in sources)
+    assert all(s.startswith("/") for s in sources), sources
+    assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))", html)
+
+
+@pytest.mark.parametrize(("role", "shown"), [(R.AUDITOR, True), (R.PARTNER_LIAISON, False)])
+def test_audit_trail_is_in_the_navigation_of_auditors_only(
+    client_for: Callable[[User], Client], make_user: Callable[..., User], role: str, shown: bool
+) -> None:
+    user = make_user(role, "NATO" if role == R.AUDITOR else "GEO")
+    html = client_for(user).get("/network/").content.decode()
+    assert ('href="/audit/"' in html) is shown
+    assert 'href="/account/"' in html

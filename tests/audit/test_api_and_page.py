@@ -242,7 +242,9 @@ def test_malformed_page_filter_shows_an_error_not_a_500(
 ) -> None:
     response = client_for(auditor).get(PAGE, {"since": "not-a-date"})
     assert response.status_code == 200
-    assert 'class="field__error"' in response.content.decode()
+    html = response.content.decode()
+    assert 'class="alert alert--error" role="alert"' in html
+    assert "From: Enter a valid date." in html
 
 
 def test_page_paginates(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,6 +34,12 @@ def totp_pending_device(*, actor: Actor) -> TOTPDevice:
     if device is None:
         device = TOTPDevice.objects.create(user=actor.user, name="authenticator", confirmed=False)
     return device
+
+
+def totp_manual_key(device: TOTPDevice) -> str:
+    """The secret in base32, the form authenticator apps take when typed by hand."""
+    key = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def totp_qr_svg(device: TOTPDevice) -> str:

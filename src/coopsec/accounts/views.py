@@ -17,6 +17,7 @@ from coopsec.accounts.actor import Actor
 from coopsec.accounts.forms import TotpCodeForm
 from coopsec.accounts.second_factor import (
     totp_confirm,
+    totp_manual_key,
     totp_pending_device,
     totp_qr_svg,
     totp_remove,
@@ -65,9 +66,14 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/totp_setup.html",
-        {"form": form, "qr_svg": totp_qr_svg(device), "secret": device.key, "section": "account",
-         "next": _next_url(request)},
-    )  # fmt: skip
+        {
+            "form": form,
+            "qr_svg": totp_qr_svg(device),
+            "secret": totp_manual_key(device),
+            "section": "account",
+            "next": _next_url(request),
+        },
+    )
 
 
 @login_required
