@@ -13,4 +13,4 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_audit": False}
-    return {"nav_audit": can_view_audit(Actor.from_user(user))}  # type: ignore[arg-type]
+    return {"nav_audit": can_view_audit(Actor.from_user(user))}
