@@ -14,6 +14,8 @@ from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import User
 from coopsec.accounts.services import token_create
+from coopsec.activities.areas import apply_areas, read_areas
+from coopsec.activities.models import CooperationArea
 from coopsec.network.models import Organization
 from coopsec.network.reference import apply_reference, read_reference
 
@@ -28,19 +30,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
 
 
+def load_reference_data() -> None:
+    """The shipped registry facts and cooperation areas, as `coopsec load-reference` loads."""
+    if not Organization.objects.exists():
+        apply_reference(actor=Actor.system(), data=read_reference())
+    if not CooperationArea.objects.exists():
+        apply_areas(actor=Actor.system(), rows=read_areas())
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     """Load the shipped reference data once into the test database."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        if not Organization.objects.exists():
-            apply_reference(actor=Actor.system(), data=read_reference())
+        load_reference_data()
 
 
 @pytest.fixture
 def reference(db: None) -> None:
     """The reference data, reloaded if a transactional test flushed it."""
-    if not Organization.objects.exists():
-        apply_reference(actor=Actor.system(), data=read_reference())
+    load_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "coopsec.accounts",
     "coopsec.audit",
     "coopsec.network",
+    "coopsec.activities",
     "coopsec.api",
     "coopsec.web",
 ]

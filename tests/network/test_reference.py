@@ -15,6 +15,7 @@ from django.db import models
 
 from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
+from coopsec.activities.models import CooperationArea
 from coopsec.audit.models import AuditEvent
 from coopsec.errors import Forbidden
 from coopsec.network import reference as loader
@@ -65,7 +66,8 @@ def test_second_run_creates_and_updates_nothing(reference: None) -> None:
     before = snapshot()
     created, updated, unchanged = load()
     assert (created, updated) == (0, 0)
-    assert unchanged == sum(len(rows) for rows in before.values())
+    # Every registry row and every cooperation area is unchanged.
+    assert unchanged == sum(len(rows) for rows in before.values()) + CooperationArea.objects.count()
     assert snapshot() == before
 
 
@@ -346,3 +348,24 @@ def test_only_administrators_load_reference_data(reference: None, role: str) -> 
     with pytest.raises(Forbidden):
         apply_reference(actor=actor, data=read_reference())
     assert snapshot() == before
+
+
+def test_the_area_taxonomy_is_loaded_and_checked(
+    reference: None, reference_copy: ReferenceCopy
+) -> None:
+    assert CooperationArea.objects.get(code="cbrn_defence").parent.code == "capabilities"
+    assert CooperationArea.objects.filter(parent=None).count() == 6
+    # A child named before its parent, and a duplicate code: both reported, nothing written.
+    lines = reference_copy.lines("cooperation_areas.csv")
+    reference_copy.write(
+        "cooperation_areas.csv", [lines[0], lines[2], lines[1], *lines[3:], lines[3]]
+    )
+    before = list(CooperationArea.objects.order_by("pk").values())
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("load_reference", "--dir", str(reference_copy.path), stderr=err)
+    assert "cooperation_areas.csv:2 [parent]: parent 'capabilities' is not defined above" in (
+        err.getvalue()
+    )
+    assert "is defined twice" in err.getvalue()
+    assert list(CooperationArea.objects.order_by("pk").values()) == before
