@@ -64,10 +64,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from coopsec.activities.api import router as activities_router
     from coopsec.audit.api import router as audit_router
     from coopsec.network.api import router as network_router
 
     api.add_router("", network_router)
+    api.add_router("", activities_router)
     api.add_router("", audit_router)
 
 

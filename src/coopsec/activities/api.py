@@ -1,0 +1,5 @@
+"""REST routes of the cooperation menu."""
+
+from ninja import Router
+
+router = Router(tags=["activities"])
