@@ -52,6 +52,17 @@ def reference(db: None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: object) -> None:
+    """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher.
+    Tests marked `argon2` keep the production hashers."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
+
+
+@pytest.fixture(autouse=True)
 def _reference_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests (browser, concurrency) empty the database when they end; every
     database test after them still starts with the reference data."""

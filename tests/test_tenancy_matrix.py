@@ -12,6 +12,7 @@ reference data, so there "another organization's object" is readable by every ro
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +23,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coopsec.accounts import roles as R
+from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import User
+from coopsec.activities.calendar import calendar_feed_create
 from coopsec.api.api import api
+from tests.activities import factories
 
 ANON = "anonymous"
 # role -> the organization its test user belongs to
@@ -47,11 +51,13 @@ class Route:
 
     expect: Callable[[str, str], int]  # (role, ownership) -> status
     method: str = "GET"
-    kwargs: Callable[[str | None, str], dict[str, str]] = field(
-        default=lambda org, ownership: {}
-    )  # (actor's org code, ownership) -> URL kwargs
+    kwargs: Callable[[World, str | None, str], dict[str, Any]] = field(
+        default=lambda world, org, ownership: {}
+    )  # (the objects, actor's org code, ownership) -> URL kwargs
     owned: bool = False  # does the object belong to an organization (own/other matter)?
     data: dict[str, Any] = field(default_factory=dict)
+    json: bool = False  # send `data` as a JSON body (API) rather than a form
+    prefix: str = ""  # a form prefix, formatted with the URL kwargs (e.g. "feedback-{id}")
 
 
 def page(ok: int = 200) -> Callable[[str, str], int]:
@@ -69,16 +75,87 @@ def only(*roles: str, anon: int, ok: int = 200) -> Callable[[str, str], int]:
     return lambda role, ownership: anon if role == ANON else (ok if role in roles else 403)
 
 
-def org_code(org: str | None, ownership: str) -> dict[str, str]:
+@dataclass
+class World:
+    """Objects owned by the actor's side and by the other side.
+
+    Activity A is hosted by PTEC-AUT-AUTINT (the test institution manager's own) and open to
+    GEO only (the test liaison's partner), with a GEO nomination; B is hosted by JAPCC and
+    open to JOR only, with a JOR nomination. So for the liaison and the manager, A and its
+    nomination are "own" and B and its nomination "other" (invisible: 404); alliance staff
+    see both.
+    """
+
+    own_activity: int = 0
+    other_activity: int = 0
+    own_nomination: int = 0
+    other_nomination: int = 0
+    own_feed: int = 0
+    other_feed: int = 0
+
+
+def org_code(world: World, org: str | None, ownership: str) -> dict[str, str]:
     return {"code": (org or "NATO") if ownership == OWN else OTHER_ORGANIZATION[org]}
 
 
-def framework(org: str | None, ownership: str) -> dict[str, str]:
+def framework(world: World, org: str | None, ownership: str) -> dict[str, str]:
     return {"code": "PfP"}
 
 
-def operation(org: str | None, ownership: str) -> dict[str, str]:
+def operation(world: World, org: str | None, ownership: str) -> dict[str, str]:
     return {"code": "KFOR"}
+
+
+def activity(world: World, org: str | None, ownership: str) -> dict[str, int]:
+    return {"activity_id": world.own_activity if ownership == OWN else world.other_activity}
+
+
+def nomination(world: World, org: str | None, ownership: str) -> dict[str, int]:
+    pk = world.own_nomination if ownership == OWN else world.other_nomination
+    return {"nomination_id": pk}
+
+
+def feed(world: World, org: str | None, ownership: str) -> dict[str, int]:
+    return {"feed_id": world.own_feed if ownership == OWN else world.other_feed}
+
+
+LIAISON, MANAGER = R.PARTNER_LIAISON, R.INSTITUTION_MANAGER
+SIDED = (LIAISON, MANAGER)  # roles for which "other" objects are invisible
+ALLIANCE_STAFF = (R.COORDINATOR, R.ANALYST, R.AUDITOR, R.ADMIN)
+
+
+def sided(
+    own: dict[str, int],
+    default: int,
+    *,
+    anon: int,
+    other: int = 404,
+    staff_other: int | None = None,
+) -> Callable[[str, str], int]:
+    """Per role for the own object (`own`, else `default`); the other side's object is
+    invisible (`other`) to liaisons and managers, and answers like their own to staff
+    (or `staff_other`)."""
+
+    def expect(role: str, ownership: str) -> int:
+        if role == ANON:
+            return anon
+        result = own.get(role, default)
+        if ownership == OTHER:
+            if role in SIDED:
+                return other
+            if staff_other is not None:
+                return staff_other
+        return result
+
+    return expect
+
+
+NOMINATE_FORM = {"name": "Matrix Participant", "email": "", "rank": "", "priority": "1"}
+ACTIVITY_JSON = {
+    "title": "Matrix course", "type": "course", "host": "PTEC-AUT-AUTINT",
+    "primary_area": "cbrn_defence", "start": "2027-06-01", "end": "2027-06-05", "seats": 10,
+    "per_partner_cap": 2, "eligibility": {"all_partners": True}, "mode": "fcfs",
+}  # fmt: skip
 
 
 EXPECTATIONS: dict[str, Route] = {
@@ -116,6 +193,176 @@ EXPECTATIONS: dict[str, Route] = {
     "GET /api/v1/operations/{code}": Route(expect=api_read(), kwargs=operation),
     "GET /api/v1/operations/{code}/contributors": Route(expect=api_read(), kwargs=operation),
     "GET /api/v1/audit": Route(expect=only(R.AUDITOR, R.ADMIN, anon=401)),
+    # --- the cooperation menu: pages -------------------------------------------------------
+    "activities:activity-list": Route(expect=page()),
+    "activities:nomination-list": Route(expect=page()),
+    "activities:notification-list": Route(expect=page()),
+    "activities:notification-read": Route(method="POST", expect=lambda role, o: 302),
+    "activities:activity-queue": Route(expect=only(R.COORDINATOR, R.ADMIN, anon=302)),
+    "activities:desk-list": Route(expect=only(R.COORDINATOR, MANAGER, R.ADMIN, anon=302)),
+    "activities:activity-create": Route(expect=only(R.COORDINATOR, MANAGER, R.ADMIN, anon=302)),
+    "activities:activity-detail": Route(
+        kwargs=activity, owned=True, expect=sided({}, 200, anon=302)
+    ),
+    "activities:activity-update": Route(
+        kwargs=activity,
+        owned=True,
+        expect=sided({R.COORDINATOR: 200, MANAGER: 200, R.ADMIN: 200}, 403, anon=302),
+    ),
+    "activities:activity-desk": Route(
+        kwargs=activity,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 200, MANAGER: 200, R.ADMIN: 200, LIAISON: 404, R.AUDITOR: 404},
+            403,
+            anon=302,
+        ),
+    ),
+    "activities:activity-transition": Route(
+        method="POST",
+        data={"to": "closed"},
+        kwargs=activity,
+        owned=True,
+        expect=sided({R.COORDINATOR: 302, MANAGER: 302, R.ADMIN: 302}, 403, anon=302),
+    ),
+    "activities:nomination-create": Route(
+        method="POST",
+        data=NOMINATE_FORM,
+        kwargs=activity,
+        owned=True,
+        expect=sided({LIAISON: 302}, 403, anon=302),
+    ),
+    "activities:report-submit": Route(
+        method="POST",
+        data={"summary": "Matrix."},
+        kwargs=activity,
+        owned=True,
+        # The host reaches the rule that reports follow the conduct: the form again, 400.
+        expect=sided({MANAGER: 400}, 403, anon=302),
+    ),
+    "activities:nomination-withdraw": Route(
+        method="POST",
+        kwargs=nomination,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 302, MANAGER: 302, R.ADMIN: 302, LIAISON: 302, R.AUDITOR: 404},
+            403,
+            anon=302,
+            staff_other=None,
+        ),
+    ),
+    "activities:nomination-decide": Route(
+        method="POST",
+        data={"to": "waitlisted"},
+        kwargs=nomination,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 302, MANAGER: 302, R.ADMIN: 302, R.AUDITOR: 404}, 403, anon=302
+        ),
+    ),
+    "activities:nomination-attendance": Route(
+        method="POST",
+        data={"attended": "1"},
+        kwargs=nomination,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 302, MANAGER: 302, R.ADMIN: 302, R.AUDITOR: 404}, 403, anon=302
+        ),
+    ),
+    "activities:feedback-submit": Route(
+        method="POST",
+        data={"relevance": "5", "quality": "5", "applicability": "5"},
+        prefix="feedback-{nomination_id}",
+        kwargs=nomination,
+        owned=True,
+        # The partner reaches the rule that only attended participants give feedback (400).
+        expect=sided({LIAISON: 400, R.AUDITOR: 404}, 403, anon=302),
+    ),
+    "exchange:activity-import": Route(expect=only(R.COORDINATOR, MANAGER, R.ADMIN, anon=302)),
+    "exchange:activity-export": Route(
+        kwargs=lambda world, org, ownership: {"fmt": "csv"},
+        expect=only(R.COORDINATOR, MANAGER, R.ADMIN, anon=302),
+    ),
+    # A calendar feed's secret token is its credential: a made-up one is simply not there.
+    "calendar:feed": Route(
+        kwargs=lambda world, org, ownership: {"token": "not-a-real-token"},
+        expect=lambda role, o: 404,
+    ),
+    # --- the cooperation menu: API -----------------------------------------------------------
+    "GET /api/v1/areas": Route(expect=api_read()),
+    "GET /api/v1/activities": Route(expect=api_read()),
+    "POST /api/v1/activities": Route(
+        data=ACTIVITY_JSON,
+        json=True,
+        expect=only(R.COORDINATOR, MANAGER, R.ADMIN, anon=401, ok=201),
+    ),
+    "GET /api/v1/activities/{activity_id}": Route(
+        kwargs=activity, owned=True, expect=sided({}, 200, anon=401)
+    ),
+    "GET /api/v1/activities/{activity_id}/ics": Route(
+        kwargs=activity, owned=True, expect=sided({}, 200, anon=401)
+    ),
+    "GET /api/v1/activities/{activity_id}/nominations": Route(
+        kwargs=activity, owned=True, expect=sided({}, 200, anon=401)
+    ),
+    "POST /api/v1/activities/{activity_id}/nominations": Route(
+        data={"participant": {"name": "Matrix Participant"}, "priority": 1},
+        json=True,
+        kwargs=activity,
+        owned=True,
+        expect=sided({LIAISON: 201}, 403, anon=401),
+    ),
+    "POST /api/v1/activities/{activity_id}/transition": Route(
+        data={"to": "closed"},
+        json=True,
+        kwargs=activity,
+        owned=True,
+        expect=sided({R.COORDINATOR: 200, MANAGER: 200, R.ADMIN: 200}, 403, anon=401),
+    ),
+    "GET /api/v1/nominations": Route(expect=api_read()),
+    "GET /api/v1/nominations/{nomination_id}": Route(
+        kwargs=nomination, owned=True, expect=sided({R.AUDITOR: 404}, 200, anon=401)
+    ),
+    "POST /api/v1/nominations/{nomination_id}/withdraw": Route(
+        kwargs=nomination,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 200, MANAGER: 200, R.ADMIN: 200, LIAISON: 200, R.AUDITOR: 404},
+            403,
+            anon=401,
+        ),
+    ),
+    "POST /api/v1/nominations/{nomination_id}/decide": Route(
+        data={"to": "waitlisted"},
+        json=True,
+        kwargs=nomination,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 200, MANAGER: 200, R.ADMIN: 200, R.AUDITOR: 404}, 403, anon=401
+        ),
+    ),
+    # Allowed callers reach the rule that attendance waits for the start (400).
+    "POST /api/v1/nominations/{nomination_id}/attendance": Route(
+        data={"attended": True},
+        json=True,
+        kwargs=nomination,
+        owned=True,
+        expect=sided(
+            {R.COORDINATOR: 400, MANAGER: 400, R.ADMIN: 400, R.AUDITOR: 404}, 403, anon=401
+        ),
+    ),
+    "GET /api/v1/calendar-feeds": Route(expect=api_read()),
+    "POST /api/v1/calendar-feeds": Route(
+        data={"organization_wide": False},
+        json=True,
+        expect=lambda role, o: 401 if role == ANON else 201,
+    ),
+    # Feeds belong to users: one's own can be deleted, anyone else's does not exist.
+    "DELETE /api/v1/calendar-feeds/{feed_id}": Route(
+        kwargs=feed,
+        owned=True,
+        expect=lambda role, o: 401 if role == ANON else (204 if o == OWN else 404),
+    ),
 }
 
 
@@ -158,36 +405,70 @@ def _cases() -> Iterator[Any]:
 
 
 @pytest.fixture
-def actor_client(make_user: Callable[..., User]) -> Callable[[str], Client]:
-    def make(role: str) -> Client:
+def actor_client(make_user: Callable[..., User]) -> Callable[[str], tuple[Client, User | None]]:
+    def make(role: str) -> tuple[Client, User | None]:
         client = Client()
+        user = None
         if role != ANON:
             org = ACTORS[role]
             is_admin = role == R.ADMIN  # administrators are Django superusers (SECURITY.md)
-            client.force_login(make_user(role, org, is_staff=is_admin, is_superuser=is_admin))
-        return client
+            user = make_user(role, org, is_staff=is_admin, is_superuser=is_admin)
+            client.force_login(user)
+        return client, user
 
     return make
 
 
-def _url(key: str, route: Route, org: str | None, ownership: str) -> str:
-    kwargs = route.kwargs(org, ownership)
+def _world(user: User | None, make_user: Callable[..., User]) -> World:
+    """Two activities and two nominations, one on each side, and two calendar feeds."""
+    geo, jor = make_user(LIAISON, "GEO"), make_user(LIAISON, "JOR")
+    own = factories.open_activity(organizations=["GEO"], host="PTEC-AUT-AUTINT")
+    other = factories.open_activity(organizations=["JOR"], host="JAPCC")
+    world = World(
+        own_activity=own.pk,
+        other_activity=other.pk,
+        own_nomination=factories.nominate(geo, own).pk,
+        other_nomination=factories.nominate(jor, other).pk,
+    )
+    if user is not None and user.organization is not None:
+        world.own_feed = calendar_feed_create(actor=Actor.from_user(user)).feed.pk
+    world.other_feed = calendar_feed_create(actor=Actor.from_user(jor)).feed.pk
+    return world
+
+
+def _url(key: str, route: Route, world: World, org: str | None, ownership: str) -> str:
+    kwargs = route.kwargs(world, org, ownership)
     if key.startswith(("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")):
         path = key.split(" ", 1)[1]
         for name, value in kwargs.items():
-            path = path.replace("{" + name + "}", value)
+            path = path.replace("{" + name + "}", str(value))
         return path
     return reverse(key, kwargs=kwargs or None)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "role", "ownership"), list(_cases()))
-def test_route(key: str, role: str, ownership: str, actor_client: Callable[[str], Client]) -> None:
+def test_route(
+    key: str,
+    role: str,
+    ownership: str,
+    actor_client: Callable[[str], tuple[Client, User | None]],
+    make_user: Callable[..., User],
+) -> None:
     route = EXPECTATIONS[key]
-    client = actor_client(role)
-    url = _url(key, route, ACTORS[role], ownership)
+    client, user = actor_client(role)
+    world = _world(user, make_user)
+    url = _url(key, route, world, ACTORS[role], ownership)
+    data = route.data
+    if route.prefix:
+        prefix = route.prefix.format(**route.kwargs(world, ACTORS[role], ownership))
+        data = {f"{prefix}-{name}": value for name, value in data.items()}
     method = route.method if " " not in key else key.split(" ", 1)[0]
-    response = getattr(client, method.lower())(url, data=route.data or None)
+    call = getattr(client, method.lower())
+    if route.json:
+        response = call(url, data=json.dumps(data), content_type="application/json")
+    else:
+        response = call(url, data=data or None)
     expected = route.expect(role, ownership)
     assert response.status_code == expected, (
         f"{method} {url} as {role} ({ownership}): {response.status_code}, expected {expected}"
@@ -198,9 +479,9 @@ def test_route(key: str, role: str, ownership: str, actor_client: Callable[[str]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ACTORS))
-def test_admin_site(role: str, actor_client: Callable[[str], Client]) -> None:
+def test_admin_site(role: str, actor_client: Callable[[str], tuple[Client, User | None]]) -> None:
     """The Django admin opens for administrators only; every model's list is covered."""
-    client = actor_client(role)
+    client, _user = actor_client(role)
     urls = [reverse("admin:index")] + [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for model in admin.site._registry

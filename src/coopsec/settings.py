@@ -217,5 +217,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# API lists: 100 items by default, at most 1,000 per request (a larger limit answers 400).
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 1000
+
 # The alliance this deployment coordinates: its Organization code.
 COOPSEC_ALLIANCE_CODE = os.environ.get("COOPSEC_ALLIANCE_CODE", "NATO")

@@ -70,6 +70,7 @@ def test_create_user_with_organization_and_roles(reference: None) -> None:
     }
 
 
+@pytest.mark.argon2
 def test_create_user_reading_the_password_from_stdin(reference: None) -> None:
     run(
         "user", "create", "--username", "boris", "--org", "NATO", "--role", R.COORDINATOR,

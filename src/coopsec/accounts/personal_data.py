@@ -20,12 +20,16 @@ from coopsec.accounts.actor import Actor
 
 
 def can_view_personal_data(actor: Actor, *, partner_id: int | None, host_id: int | None) -> bool:
-    """Coordinators, the nominating partner's users and the host institution's users."""
+    """Coordinators, the nominating partner's liaisons and the host institution's managers
+    (by role: an analyst of the hosting organization still sees pseudonyms)."""
     if actor.has_role(R.COORDINATOR):
         return True
-    if actor.organization_id is None:
+    org = actor.organization_id
+    if org is None:
         return False
-    return actor.organization_id in {partner_id, host_id}
+    if org == partner_id and actor.has_role(R.PARTNER_LIAISON):
+        return True
+    return org == host_id and actor.has_role(R.INSTITUTION_MANAGER)
 
 
 def pseudonym(kind: str, identifier: object) -> str:

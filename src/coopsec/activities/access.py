@@ -57,6 +57,26 @@ def activities_visible_to(actor: Actor, qs: ActivityQuerySet) -> ActivityQuerySe
     return qs.filter(pk__in=qs.model._default_manager.filter(rule).values("pk"))
 
 
+def can_view_activity(actor: Actor, activity: Activity) -> bool:
+    """The rule of `activities_visible_to` for one activity (for pages and tests)."""
+    from coopsec.activities.models import Eligibility
+
+    if actor.has_role(*STAFF_ROLES, R.AUDITOR):
+        return True
+    org = actor.organization_id
+    if org is None or not actor.has_role(R.INSTITUTION_MANAGER, R.PARTNER_LIAISON):
+        return False
+    if activity.state in lifecycle.PUBLISHED and (
+        activity.eligibility in (Eligibility.ALL_PARTNERS, Eligibility.FRAMEWORKS)
+        or activity.eligible_organizations.filter(pk=org).exists()
+    ):
+        return True
+    if actor.has_role(R.INSTITUTION_MANAGER) and activity.host_id == org:
+        return True
+    nominated = actor.has_role(R.PARTNER_LIAISON)
+    return nominated and activity.nominations.filter(partner_id=org).exists()
+
+
 def nominations_visible_to(actor: Actor, qs: NominationQuerySet) -> NominationQuerySet:
     """Staff see all; a host the nominations to its activities; a partner its own."""
     if actor.has_role(*STAFF_ROLES):
@@ -72,6 +92,18 @@ def nominations_visible_to(actor: Actor, qs: NominationQuerySet) -> NominationQu
     return qs.filter(rule)
 
 
+def can_view_nomination(actor: Actor, nomination: Nomination) -> bool:
+    """The rule of `nominations_visible_to` for one nomination."""
+    if actor.has_role(*STAFF_ROLES):
+        return True
+    org = actor.organization_id
+    if org is None:
+        return False
+    if actor.has_role(R.PARTNER_LIAISON) and nomination.partner_id == org:
+        return True
+    return actor.has_role(R.INSTITUTION_MANAGER) and nomination.activity.host_id == org
+
+
 def can_propose_activity(actor: Actor, host: Organization) -> bool:
     """Coordinators propose for any host; institution managers for their own institution."""
     if actor.has_role(R.COORDINATOR):
@@ -80,6 +112,7 @@ def can_propose_activity(actor: Actor, host: Organization) -> bool:
 
 
 def is_host(actor: Actor, activity: Activity) -> bool:
+    """The actor manages the institution hosting the activity."""
     return actor.has_role(R.INSTITUTION_MANAGER) and actor.organization_id == activity.host_id
 
 
@@ -87,6 +120,11 @@ def can_edit_activity(actor: Actor, activity: Activity) -> bool:
     """Coordinators and the host edit an activity until it is conducted."""
     if activity.state in (lifecycle.CONDUCTED, lifecycle.REPORTED, lifecycle.CANCELLED):
         return False
+    return actor.has_role(R.COORDINATOR) or is_host(actor, activity)
+
+
+def can_move_activity(actor: Actor, activity: Activity) -> bool:
+    """Whether the actor takes any lifecycle transition of the activity at all."""
     return actor.has_role(R.COORDINATOR) or is_host(actor, activity)
 
 
@@ -133,3 +171,19 @@ def can_view_outcomes(actor: Actor, activity: Activity, participating: bool) -> 
     if actor.has_role(R.COORDINATOR, R.ANALYST, R.ADMIN) or is_host(actor, activity):
         return True
     return actor.has_role(R.PARTNER_LIAISON) and participating
+
+
+def can_use_approval_queue(actor: Actor) -> bool:
+    """The approval queue is the coordinators' work list."""
+    return actor.has_role(R.COORDINATOR)
+
+
+def can_use_registration_desks(actor: Actor) -> bool:
+    """Hosts' managers and coordinators run registration desks."""
+    return actor.has_role(R.COORDINATOR, R.INSTITUTION_MANAGER)
+
+
+def registration_desk_exists_for(actor: Actor, activity: Activity) -> bool:
+    """Staff know every activity has a desk (they may still not run it: 403); for partners
+    and other institutions an activity's desk does not exist (404)."""
+    return actor.has_role(*STAFF_ROLES) or can_manage_registration(actor, activity)

@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from coopsec.activities import calendar_views
 
 app_name = "calendar"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<slug:token>.ics", calendar_views.feed, name="feed"),
+]

@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from coopsec.activities import exchange_views
 
 app_name = "exchange"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", exchange_views.exchange_page, name="activity-import"),
+    path("activities.<str:fmt>", exchange_views.activity_export, name="activity-export"),
+]

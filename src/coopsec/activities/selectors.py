@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from coopsec.accounts.actor import Actor
 from coopsec.accounts.personal_data import can_view_personal_data, pseudonym
+from coopsec.activities.eligibility import eligible_for_q
 from coopsec.activities.models import (
+    SEAT_STATES,
     Activity,
     ActivityQuerySet,
     CooperationArea,
-    Eligibility,
     Nomination,
     NominationQuerySet,
+    NominationState,
     Notification,
 )
 from coopsec.errors import NotFound
-from coopsec.network.models import Membership, Organization
+from coopsec.network.models import Organization
 
 
 def area_list(*, actor: Actor) -> QuerySet[CooperationArea]:
@@ -34,28 +35,6 @@ def area_get(*, actor: Actor, code: str) -> CooperationArea:
     if area is None:
         raise NotFound(f"No cooperation area '{code}'.")
     return area
-
-
-def eligible_for_q(organization: Organization) -> Any:
-    """Activities the organization may nominate for, judged on each activity's first day."""
-    member_then = Membership.objects.filter(
-        organization=organization,
-        framework__isnull=False,
-        start__lte=OuterRef("start"),
-    ).filter(Q(end__isnull=True) | Q(end__gt=OuterRef("start")))
-    in_listed_framework = member_then.filter(
-        framework__in=Activity.eligible_frameworks.through.objects.filter(
-            activity_id=OuterRef(OuterRef("pk"))
-        ).values("framework_id")
-    )
-    listed = Activity.eligible_organizations.through.objects.filter(
-        activity_id=OuterRef("pk"), organization_id=organization.pk
-    )
-    return (
-        (Q(eligibility=Eligibility.ALL_PARTNERS) & Exists(member_then))
-        | (Q(eligibility=Eligibility.FRAMEWORKS) & Exists(in_listed_framework))
-        | (Q(eligibility=Eligibility.ORGANIZATIONS) & Exists(listed))
-    )
 
 
 @dataclass(frozen=True)
@@ -149,9 +128,9 @@ def activity_partner_counts(*, actor: Actor, activity: Activity) -> list[Partner
         Nomination.objects.filter(activity=activity)
         .values("partner")
         .annotate(
-            confirmed=Count("pk", filter=Q(state__in=["confirmed", "attended", "no_show"])),
-            waitlisted=Count("pk", filter=Q(state="waitlisted")),
-            pending=Count("pk", filter=Q(state="pending")),
+            confirmed=Count("pk", filter=Q(state__in=SEAT_STATES)),
+            waitlisted=Count("pk", filter=Q(state=NominationState.WAITLISTED)),
+            pending=Count("pk", filter=Q(state=NominationState.PENDING)),
         )
     )
     partners = Organization.objects.in_bulk([r["partner"] for r in rows])
@@ -235,3 +214,26 @@ def notification_list(*, actor: Actor, unread_only: bool = False) -> QuerySet[No
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")
+
+
+def nomination_search(
+    *,
+    actor: Actor,
+    activity_id: int | None = None,
+    organization: str | None = None,
+    state: str | None = None,
+    year: int | None = None,
+) -> NominationQuerySet:
+    """Nominations for the pages: `nomination_list`'s filters plus the year the activity
+    starts in, each with its feedback joined (no query per row), latest activity first.
+
+    Raises NotFound for an unknown organization code.
+    """
+    qs = nomination_list(
+        actor=actor, activity_id=activity_id, organization=organization, state=state
+    ).select_related("feedback")
+    if year is not None:
+        qs = qs.filter(
+            activity__start__gte=date(year, 1, 1), activity__start__lt=date(year + 1, 1, 1)
+        )
+    return qs.order_by("-activity__start", "activity_id", "created_at", "pk")

@@ -10,15 +10,19 @@ the IMMEDIATE transaction already holds the database's write lock. The column
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from coopsec.accounts import roles as R
@@ -27,6 +31,7 @@ from coopsec.accounts.models import User
 from coopsec.activities import access, lifecycle
 from coopsec.activities.eligibility import eligible_organization_ids
 from coopsec.activities.models import (
+    LIVE_STATES,
     SEAT_STATES,
     Activity,
     ActivityReference,
@@ -87,20 +92,51 @@ class ActivityInput:
     synthetic: bool = False
 
 
+# Names already looked up in this bulk operation (see `names_cached`); None outside one.
+_names: ContextVar[dict[tuple[str, str], Any] | None] = ContextVar("names", default=None)
+
+
+@contextmanager
+def names_cached() -> Iterator[None]:
+    """Within the block, each organization, area and framework name is looked up once: a
+    spreadsheet import names the same few dozen in every one of its rows."""
+    token = _names.set({})
+    try:
+        yield
+    finally:
+        _names.reset(token)
+
+
+def _cached(kind: str, code: str, find: Callable[[str], Any]) -> Any:
+    cache = _names.get()
+    if cache is None:
+        return find(code.strip())
+    key = (kind, code.strip().lower())
+    if key not in cache:
+        cache[key] = find(code.strip())
+    return cache[key]
+
+
 def _organization(code: str) -> Organization | None:
-    code = code.strip()
-    return (
-        Organization.objects.filter(code__iexact=code).first()
-        or Organization.objects.filter(iso3__iexact=code).first()
-        or Organization.objects.filter(name__iexact=code).first()
+    return _cached(
+        "organization",
+        code,
+        lambda code: (
+            Organization.objects.filter(code__iexact=code).first()
+            or Organization.objects.filter(iso3__iexact=code).first()
+            or Organization.objects.filter(name__iexact=code).first()
+        ),
     )
 
 
 def _area(code: str) -> CooperationArea | None:
-    code = code.strip()
-    return (
-        CooperationArea.objects.filter(code__iexact=code).first()
-        or CooperationArea.objects.filter(name__iexact=code).first()
+    return _cached(
+        "area",
+        code,
+        lambda code: (
+            CooperationArea.objects.filter(code__iexact=code).first()
+            or CooperationArea.objects.filter(name__iexact=code).first()
+        ),
     )
 
 
@@ -143,7 +179,9 @@ def _resolve(data: ActivityInput) -> tuple[dict[str, Any], dict[str, Any]]:
         )
     frameworks = []
     for code in data.eligible_frameworks:
-        fw = Framework.objects.filter(code__iexact=code.strip()).first()
+        fw = _cached(
+            "framework", code, lambda code: Framework.objects.filter(code__iexact=code).first()
+        )
         if fw is None:
             errors["eligible_frameworks"] = f"No framework '{code}'."
         else:
@@ -206,7 +244,41 @@ def _new_code(start: date) -> str:
             return code
 
 
-def _set_relations(activity: Activity, rel: dict[str, Any]) -> None:
+def _full_clean(instance: models.Model, message: str) -> None:
+    """The model's own field checks (lengths, choices) as the project's Invalid.
+
+    Relations, the unique code and the check constraints are not validated again here: the
+    callers resolve every relation from the database and check the code and each
+    constraint's condition first (`_resolve`, the seats rule), and the database enforces
+    them. Django validates each of them with a query of its own, which made up half the
+    time of a 10,000-row spreadsheet import.
+    """
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    try:
+        instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        details = {name: " ".join(str(m) for m in msgs) for name, msgs in exc.message_dict.items()}
+        raise Invalid(message, details=details) from exc
+
+
+def _set_relations(activity: Activity, rel: dict[str, Any], *, created: bool = False) -> None:
+    """Areas, eligibility lists and external references. Raises Invalid when a reference
+    already names another activity."""
+    taken = [
+        f"{system}:{reference}"
+        for system, reference in rel["references"].items()
+        if ActivityReference.objects.filter(system=system, reference=reference)
+        .exclude(activity=activity)
+        .exists()
+    ]
+    if taken:
+        raise Invalid(
+            "The activity cannot be saved.",
+            details={"references": f"Already used by another activity: {', '.join(taken)}."},
+        )
+    if created:
+        _insert_relations(activity, rel)
+        return
     activity.secondary_areas.set(rel["secondary_areas"])
     activity.eligible_frameworks.set(rel["eligible_frameworks"])
     activity.eligible_organizations.set(rel["eligible_organizations"])
@@ -216,19 +288,43 @@ def _set_relations(activity: Activity, rel: dict[str, Any]) -> None:
         )
 
 
+def _insert_relations(activity: Activity, rel: dict[str, Any]) -> None:
+    """A new activity has no relations yet: insert them without first reading what is there
+    (`set()` reads twice per relation; that was a third of a spreadsheet import's time)."""
+    for name in ("secondary_areas", "eligible_frameworks", "eligible_organizations"):
+        manager = getattr(activity, name)
+        through = manager.through
+        targets = {obj.pk: obj for obj in rel[name]}  # a name given twice is one relation
+        through.objects.bulk_create(
+            through(**{manager.source_field_name: activity, manager.target_field_name: obj})
+            for obj in targets.values()
+        )
+    ActivityReference.objects.bulk_create(
+        ActivityReference(activity=activity, system=system, reference=reference)
+        for system, reference in rel["references"].items()
+    )
+
+
 def activity_create(*, actor: Actor, data: ActivityInput) -> Activity:
-    """Propose an activity (state `proposed`). Raises Invalid, Forbidden."""
+    """Propose an activity (state `proposed`). Raises Forbidden, Invalid."""
+    if not actor.has_role(R.COORDINATOR, R.INSTITUTION_MANAGER):
+        raise Forbidden("Only coordinators and institution managers propose activities.")
     fields, rel = _resolve(data)
     if not access.can_propose_activity(actor, fields["host"]):
         raise Forbidden("You may propose activities only for your own institution.")
     code = data.code.strip() or _new_code(data.start)
+    taken = Invalid("The activity cannot be saved.", details={"code": f"'{code}' exists."})
     if Activity.objects.filter(code=code).exists():
-        raise Invalid("The activity cannot be saved.", details={"code": f"'{code}' exists."})
+        raise taken
     with transaction.atomic():
         activity = Activity(code=code, created_by=actor.user, **fields)
-        activity.full_clean()
-        activity.save()
-        _set_relations(activity, rel)
+        _full_clean(activity, "The activity cannot be saved.")
+        try:
+            with transaction.atomic():
+                activity.save()
+        except IntegrityError as exc:  # the same code, saved a moment ago
+            raise taken from exc
+        _set_relations(activity, rel, created=True)
         audit_record(
             actor=actor, action="activity.create", object_type="activity", object_id=activity.pk,
             summary={"code": code, "title": activity.title, "host": activity.host.code},
@@ -238,16 +334,28 @@ def activity_create(*, actor: Actor, data: ActivityInput) -> Activity:
 
 def activity_update(*, actor: Actor, activity_id: int, data: ActivityInput) -> Activity:
     """Change an activity's description (not its state). Seats cannot drop below the seats
-    already confirmed. Raises NotFound, Forbidden, Invalid."""
-    fields, rel = _resolve(data)
+    already confirmed; the host changes only to one the actor may propose for.
+    Raises NotFound, Forbidden, Invalid."""
     with transaction.atomic():
         activity = _lock_activity(actor, activity_id)
         if not access.can_edit_activity(actor, activity):
             raise Forbidden("You may not change this activity.")
+        fields, rel = _resolve(data)
+        if fields["host"].pk != activity.host_id and not access.can_propose_activity(
+            actor, fields["host"]
+        ):
+            raise Forbidden("You may not hand the activity to another institution.")
         if fields["seats"] < activity.confirmed_count:
             raise Invalid(
                 "The activity cannot be saved.",
                 details={"seats": f"{activity.confirmed_count} seats are already confirmed."},
+            )
+        cap = fields["per_partner_cap"]
+        holder = _largest_holder(activity)
+        if cap is not None and holder is not None and holder[1] > cap:
+            raise Invalid(
+                "The activity cannot be saved.",
+                details={"per_partner_cap": f"{holder[0]} already holds {holder[1]} seats."},
             )
         changed = {
             name: [str(getattr(activity, name)), str(value)]
@@ -257,7 +365,7 @@ def activity_update(*, actor: Actor, activity_id: int, data: ActivityInput) -> A
         for name, value in fields.items():
             setattr(activity, name, value)
         activity.updated_at = timezone.now()
-        activity.full_clean()
+        _full_clean(activity, "The activity cannot be saved.")
         activity.save()
         _set_relations(activity, rel)
         audit_record(
@@ -269,12 +377,25 @@ def activity_update(*, actor: Actor, activity_id: int, data: ActivityInput) -> A
     return activity
 
 
+def _largest_holder(activity: Activity) -> tuple[str, int] | None:
+    """The partner holding the most seats on the activity (name, seats), if any."""
+    row = (
+        Nomination.objects.filter(activity=activity, state__in=SEAT_STATES)
+        .values("partner__name")
+        .annotate(seats=Count("pk"))
+        .order_by("-seats", "partner__name")
+        .first()
+    )
+    return (row["partner__name"], row["seats"]) if row else None
+
+
 def _lock_activity(actor: Actor, activity_id: int) -> Activity:
     """The activity, locked for this transaction; NotFound when invisible to the actor."""
     if not Activity.objects.visible_to(actor).filter(pk=activity_id).exists():
         raise NotFound(f"No activity {activity_id}.")
+    # of=("self",): lock the activity only, not the host and area rows joined to it.
     return (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("host", "primary_area")
         .get(pk=activity_id)
     )
@@ -283,21 +404,24 @@ def _lock_activity(actor: Actor, activity_id: int) -> Activity:
 def activity_transition(*, actor: Actor, activity_id: int, to: str) -> Activity:
     """Move an activity along its lifecycle. Opening notifies the eligible partners.
 
-    Raises NotFound, Forbidden (not this actor's transition), Invalid (not a transition of
-    the machine, or conducted before it started; reporting goes through report_submit).
+    Cancelling tells the partners with nominations. Raises NotFound, Forbidden (not this
+    actor's transition), Invalid (not a transition of the machine, or conducted before it
+    started; reporting goes through report_submit).
     """
     with transaction.atomic():
         activity = _lock_activity(actor, activity_id)
+        if not access.can_move_activity(actor, activity):
+            raise Forbidden("Only a coordinator or the host institution moves this activity.")
         problem = lifecycle.transition_error(activity.state, to)
         if problem:
             raise Invalid(problem, details={"to": problem})
-        if not access.can_transition_activity(actor, activity, to):
-            raise Forbidden(f"You may not move this activity to '{to}'.")
         if to == lifecycle.REPORTED:
             raise Invalid(
                 "An activity becomes reported when its host submits the after-action report.",
                 details={"to": "submit the report instead"},
             )
+        if not access.can_transition_activity(actor, activity, to):
+            raise Forbidden(f"You may not move this activity to '{to}'.")
         if to == lifecycle.CONDUCTED and activity.start > dates.today():
             raise Invalid(
                 f"The activity starts on {activity.start}; it cannot be conducted before.",
@@ -313,7 +437,21 @@ def activity_transition(*, actor: Actor, activity_id: int, to: str) -> Activity:
         )  # fmt: skip
         if to == lifecycle.OPEN and before == lifecycle.APPROVED:
             _notify_partners_opened(activity)
+        if to == lifecycle.CANCELLED:
+            _notify(
+                _liaisons_of(_nominating_partners(activity, LIVE_STATES)),
+                f"Cancelled: {activity.code} {activity.title} ({activity.start})",
+                f"/activities/{activity.pk}/",
+            )
     return activity
+
+
+def _nominating_partners(activity: Activity, states: tuple[str, ...]) -> set[int]:
+    return set(
+        Nomination.objects.filter(activity=activity, state__in=states).values_list(
+            "partner_id", flat=True
+        )
+    )
 
 
 def _liaisons_of(organization_ids: set[int]) -> list[User]:
@@ -425,6 +563,13 @@ def nomination_create(
                 partner=partner, name=participant.name.strip(), email=email,
                 rank=participant.rank.strip(),
             )  # fmt: skip
+        elif Nomination.objects.filter(
+            activity=activity, participant=person, state__in=LIVE_STATES
+        ).exists():
+            raise Invalid(
+                "This participant is already nominated for this activity.",
+                details={"participant": "already nominated"},
+            )
         nomination = Nomination(
             activity=activity, partner=partner, participant=person, priority=priority,
             nominated_by=actor.user, state=NominationState.WAITLISTED,
@@ -457,21 +602,27 @@ def _lock_nomination(actor: Actor, nomination_id: int) -> tuple[Nomination, Acti
     if nomination is None:
         raise NotFound(f"No nomination {nomination_id}.")
     activity = (
-        Activity.objects.select_for_update().select_related("host").get(pk=nomination.activity_id)
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("host")
+        .get(pk=nomination.activity_id)
     )
     nomination.refresh_from_db()
     nomination.activity = activity
     return nomination, activity
 
 
-def _promote_waitlist(actor: Actor, activity: Activity) -> list[Nomination]:
-    """Confirm waiting nominations in order while seats are free, skipping partners at cap."""
+def _promote_waitlist(
+    actor: Actor, activity: Activity, *, passed_over: int | None = None
+) -> list[Nomination]:
+    """Confirm waiting nominations in order while seats are free, skipping partners at cap
+    (and `passed_over`, a nomination the host has just put on the waiting list)."""
     if activity.mode != Mode.FCFS or activity.state not in (lifecycle.OPEN, lifecycle.CLOSED):
         return []
+    waiting_list = Nomination.objects.filter(activity=activity, state=NominationState.WAITLISTED)
+    if passed_over is not None:
+        waiting_list = waiting_list.exclude(pk=passed_over)
     promoted = []
-    for waiting in Nomination.objects.filter(
-        activity=activity, state=NominationState.WAITLISTED
-    ).order_by("created_at", "pk"):
+    for waiting in waiting_list.order_by("created_at", "pk"):
         if activity.confirmed_count >= activity.seats:
             break
         if _has_room(activity, waiting.partner_id):
@@ -494,12 +645,18 @@ def _promote_waitlist(actor: Actor, activity: Activity) -> list[Nomination]:
 def nomination_withdraw(*, actor: Actor, nomination_id: int) -> Nomination:
     """Withdraw a nomination; a freed seat goes to the next waiting nomination.
 
-    Raises NotFound, Forbidden, Invalid (already withdrawn, declined or attended).
+    Raises NotFound, Forbidden, Invalid (already withdrawn, declined or attended, or the
+    activity has been conducted).
     """
     with transaction.atomic():
         nomination, activity = _lock_nomination(actor, nomination_id)
         if not access.can_withdraw_nomination(actor, nomination):
             raise Forbidden("You may not withdraw this nomination.")
+        if activity.state in (lifecycle.CONDUCTED, lifecycle.REPORTED):
+            raise Invalid(
+                f"The activity is {activity.state}; record attendance instead of withdrawing.",
+                details={"activity": activity.state},
+            )
         if nomination.state not in (
             NominationState.PENDING, NominationState.WAITLISTED, NominationState.CONFIRMED
         ):  # fmt: skip
@@ -527,8 +684,10 @@ DECISIONS = (NominationState.CONFIRMED, NominationState.WAITLISTED, NominationSt
 def nomination_decide(*, actor: Actor, nomination_id: int, to: str) -> Nomination:
     """The host or a coordinator confirms, waitlists or declines a nomination.
 
-    Confirming needs a free seat and room under the partner's cap. Raises NotFound,
-    Forbidden, Invalid.
+    Only while the activity is open or closed; confirming needs a free seat and room under
+    the partner's cap. A seat freed by the decision goes to the next waiting nomination
+    (never back to the one just put on the waiting list). Raises NotFound, Forbidden,
+    Invalid.
     """
     if to not in DECISIONS:
         raise Invalid(f"'{to}' is not one of {', '.join(DECISIONS)}.", details={"to": to})
@@ -536,6 +695,11 @@ def nomination_decide(*, actor: Actor, nomination_id: int, to: str) -> Nominatio
         nomination, activity = _lock_nomination(actor, nomination_id)
         if not access.can_manage_registration(actor, activity):
             raise Forbidden("Only the host or a coordinator decides on nominations.")
+        if activity.state not in (lifecycle.OPEN, lifecycle.CLOSED):
+            raise Invalid(
+                f"The activity is {activity.state}; registration decisions are over.",
+                details={"activity": activity.state},
+            )
         if nomination.state not in (
             NominationState.PENDING, NominationState.WAITLISTED, NominationState.CONFIRMED
         ):  # fmt: skip
@@ -564,7 +728,7 @@ def nomination_decide(*, actor: Actor, nomination_id: int, to: str) -> Nominatio
             summary={"activity": activity.code, "from": before, "to": to},
         )  # fmt: skip
         if before == NominationState.CONFIRMED:
-            _promote_waitlist(actor, activity)
+            _promote_waitlist(actor, activity, passed_over=nomination.pk)
         _notify(
             _liaisons_of({nomination.partner_id}),
             f"Nomination {to}: {activity.code} {activity.title}",
@@ -574,8 +738,9 @@ def nomination_decide(*, actor: Actor, nomination_id: int, to: str) -> Nominatio
 
 
 def attendance_record(*, actor: Actor, nomination_id: int, attended: bool) -> Nomination:
-    """The host records whether a confirmed participant attended. Raises NotFound,
-    Forbidden, Invalid (not confirmed, or the activity has not started)."""
+    """The host records whether a confirmed participant attended (and may correct it until
+    feedback is given). Raises NotFound, Forbidden, Invalid (not confirmed, the activity has
+    not started or was cancelled or reported, or the participant already gave feedback)."""
     with transaction.atomic():
         nomination, activity = _lock_nomination(actor, nomination_id)
         if not access.can_manage_registration(actor, activity):
@@ -585,11 +750,21 @@ def attendance_record(*, actor: Actor, nomination_id: int, attended: bool) -> No
                 f"Only confirmed participants attend; this nomination is {nomination.state}.",
                 details={"state": nomination.state},
             )
+        if activity.state not in (lifecycle.OPEN, lifecycle.CLOSED, lifecycle.CONDUCTED):
+            raise Invalid(
+                f"The activity is {activity.state}; attendance cannot be recorded.",
+                details={"activity": activity.state},
+            )
         if activity.start > dates.today():
             raise Invalid(
                 f"The activity starts on {activity.start}.", details={"activity": "not started"}
             )
         state = NominationState.ATTENDED if attended else NominationState.NO_SHOW
+        if state != nomination.state and Feedback.objects.filter(nomination=nomination).exists():
+            raise Invalid(
+                "The participant has given feedback; attendance can no longer change.",
+                details={"state": nomination.state},
+            )
         nomination.state = state
         nomination.save(update_fields=["state"])
         audit_record(
@@ -620,22 +795,27 @@ def feedback_submit(*, actor: Actor, nomination_id: int, data: FeedbackInput) ->
     }
     if errors:
         raise Invalid("The feedback cannot be saved.", details=errors)
-    nomination = Nomination.objects.visible_to(actor).filter(pk=nomination_id).first()
-    if nomination is None:
-        raise NotFound(f"No nomination {nomination_id}.")
-    if not access.can_submit_feedback(actor, nomination):
-        raise Forbidden("Feedback comes from the participant's own partner.")
-    if nomination.state != NominationState.ATTENDED:
-        raise Invalid(
-            "Only participants who attended give feedback.", details={"state": nomination.state}
-        )
+    given = Invalid("Feedback was already given.", details={"nomination": "has feedback"})
     with transaction.atomic():
+        # The activity's lock orders this after any attendance correction by the host.
+        nomination, _activity = _lock_nomination(actor, nomination_id)
+        if not access.can_submit_feedback(actor, nomination):
+            raise Forbidden("Feedback comes from the participant's own partner.")
+        if nomination.state != NominationState.ATTENDED:
+            raise Invalid(
+                "Only participants who attended give feedback.",
+                details={"state": nomination.state},
+            )
         if Feedback.objects.filter(nomination=nomination).exists():
-            raise Invalid("Feedback was already given.", details={"nomination": "has feedback"})
-        feedback = Feedback.objects.create(
-            nomination=nomination, relevance=data.relevance, quality=data.quality,
-            applicability=data.applicability, comments=data.comments.strip(),
-        )  # fmt: skip
+            raise given
+        try:
+            with transaction.atomic():
+                feedback = Feedback.objects.create(
+                    nomination=nomination, relevance=data.relevance, quality=data.quality,
+                    applicability=data.applicability, comments=data.comments.strip(),
+                )  # fmt: skip
+        except IntegrityError as exc:  # given a moment ago, in another request
+            raise given from exc
         audit_record(
             actor=actor, action="feedback.submit", object_type="nomination",
             object_id=nomination.pk,
@@ -677,13 +857,8 @@ def report_submit(*, actor: Actor, activity_id: int, data: ReportInput) -> Activ
             actor=actor, action="activity.report", object_type="activity",
             object_id=activity.pk, summary={"code": activity.code},
         )  # fmt: skip
-        partners = set(
-            Nomination.objects.filter(activity=activity, state__in=SEAT_STATES).values_list(
-                "partner_id", flat=True
-            )
-        )
         _notify(
-            _liaisons_of(partners),
+            _liaisons_of(_nominating_partners(activity, SEAT_STATES)),
             f"After-action report available: {activity.code} {activity.title}",
             f"/activities/{activity.pk}/",
         )
