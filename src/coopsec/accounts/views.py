@@ -15,6 +15,7 @@ from django_otp import login as otp_login
 
 from coopsec.accounts.actor import Actor
 from coopsec.accounts.forms import TotpCodeForm
+from coopsec.accounts.roles import ROLE_CHOICES
 from coopsec.accounts.second_factor import (
     totp_confirm,
     totp_manual_key,
@@ -35,11 +36,13 @@ def _next_url(request: HttpRequest) -> str:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """Who I am, my organization and roles, my second factor."""
+    actor = Actor.from_user(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "accounts/profile.html",
         {
-            "actor": Actor.from_user(request.user),  # type: ignore[arg-type]
+            "actor": actor,
+            "role_names": [label for code, label in ROLE_CHOICES if code in actor.roles],
             "has_2fa": user_has_device(request.user, confirmed=True),
             "section": "account",
         },
