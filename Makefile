@@ -1,6 +1,6 @@
 # coopsec: two commands on a fresh machine.
 #   make run   install, migrate the embedded SQLite database, load reference data and demo
-#              accounts, serve on http://127.0.0.1:8000
+#              accounts and the small synthetic demo history, serve on http://127.0.0.1:8000
 #   make test  install dev dependencies, lint, type-check, run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -45,7 +45,7 @@ reference: install
 	$(COOPSEC) load-reference
 
 demo: install
-	$(COOPSEC) demo
+	$(COOPSEC) demo --scale small --seed 1
 
 serve: install frontend
 	@echo "coopsec is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
