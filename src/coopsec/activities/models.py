@@ -164,6 +164,9 @@ class Activity(models.Model):
         ordering = ["start", "code"]
         verbose_name_plural = "activities"
         indexes = [
+            # The menu's order, and its "from" filter (end >= from): docs/PERFORMANCE.md.
+            models.Index(fields=["start", "code"]),
+            models.Index(fields=["end"]),
             models.Index(fields=["state", "start"]),
             models.Index(fields=["primary_area", "start"]),
             models.Index(fields=["host", "start"]),
@@ -293,6 +296,8 @@ class Nomination(models.Model):
     class Meta:
         ordering = ["activity", "created_at", "pk"]
         indexes = [
+            # Seats a partner holds on an activity (every nomination counts them).
+            models.Index(fields=["activity", "partner", "state"]),
             models.Index(fields=["activity", "state"]),
             models.Index(fields=["partner", "state"]),
         ]
