@@ -632,14 +632,12 @@ def activity_desk(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@login_required
-@project_errors
-def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    actor = _actor(request)
-    to = request.POST.get("to", "")
+def _desk_action(
+    request: HttpRequest, actor: Actor, nomination_id: int, act: Callable[[], Nomination]
+) -> HttpResponse:
+    """Run one registration-desk service call; report its outcome and go back to the desk."""
     try:
-        nomination = services.nomination_decide(actor=actor, nomination_id=nomination_id, to=to)
+        nomination = act()
     except Invalid as exc:
         messages.error(request, exc.message)
         nomination = selectors.nomination_get(actor=actor, nomination_id=nomination_id)
@@ -657,24 +655,30 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
 @require_POST
 @login_required
 @project_errors
+def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    actor = _actor(request)
+    to = request.POST.get("to", "")
+    return _desk_action(
+        request,
+        actor,
+        nomination_id,
+        lambda: services.nomination_decide(actor=actor, nomination_id=nomination_id, to=to),
+    )
+
+
+@require_POST
+@login_required
+@project_errors
 def nomination_attendance(request: HttpRequest, nomination_id: int) -> HttpResponse:
     actor = _actor(request)
     attended = request.POST.get("attended") == "1"
-    try:
-        nomination = services.attendance_record(
+    return _desk_action(
+        request,
+        actor,
+        nomination_id,
+        lambda: services.attendance_record(
             actor=actor, nomination_id=nomination_id, attended=attended
-        )
-    except Invalid as exc:
-        messages.error(request, exc.message)
-        nomination = selectors.nomination_get(actor=actor, nomination_id=nomination_id)
-    else:
-        messages.success(
-            request,
-            _("%(name)s: %(state)s.")
-            % {"name": nomination.participant.name, "state": nomination.get_state_display()},
-        )
-    return redirect(
-        _back(request, reverse("activities:activity-desk", args=[nomination.activity_id]))
+        ),
     )
 
 
