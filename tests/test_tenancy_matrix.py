@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -23,140 +22,32 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from coopsec.accounts import roles as R
-from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import User
-from coopsec.activities.calendar import calendar_feed_create
 from coopsec.api.api import api
-from tests.activities import factories
-
-ANON = "anonymous"
-# role -> the organization its test user belongs to
-ACTORS: dict[str, str | None] = {
-    ANON: None,
-    R.COORDINATOR: "NATO",
-    R.PARTNER_LIAISON: "GEO",
-    R.INSTITUTION_MANAGER: "PTEC-AUT-AUTINT",
-    R.ANALYST: "NATO",
-    R.AUDITOR: "NATO",
-    R.ADMIN: "NATO",
-}
-OWN, OTHER = "own", "other"
-# For organization-addressed routes: an organization that is not the actor's.
-OTHER_ORGANIZATION = {"GEO": "JOR", "NATO": "GEO", "PTEC-AUT-AUTINT": "GEO", None: "GEO"}
-
-
-@dataclass(frozen=True)
-class Route:
-    """How to call a route and what each role should get."""
-
-    expect: Callable[[str, str], int]  # (role, ownership) -> status
-    method: str = "GET"
-    kwargs: Callable[[World, str | None, str], dict[str, Any]] = field(
-        default=lambda world, org, ownership: {}
-    )  # (the objects, actor's org code, ownership) -> URL kwargs
-    owned: bool = False  # does the object belong to an organization (own/other matter)?
-    data: dict[str, Any] = field(default_factory=dict)
-    json: bool = False  # send `data` as a JSON body (API) rather than a form
-    prefix: str = ""  # a form prefix, formatted with the URL kwargs (e.g. "feedback-{id}")
-
-
-def page(ok: int = 200) -> Callable[[str, str], int]:
-    """A page every signed-in role may open."""
-    return lambda role, ownership: 302 if role == ANON else ok
-
-
-def api_read() -> Callable[[str, str], int]:
-    """An API read every signed-in role may make."""
-    return lambda role, ownership: 401 if role == ANON else 200
-
-
-def only(*roles: str, anon: int, ok: int = 200) -> Callable[[str, str], int]:
-    """Allowed roles get `ok`; other signed-in roles 403."""
-    return lambda role, ownership: anon if role == ANON else (ok if role in roles else 403)
-
-
-@dataclass
-class World:
-    """Objects owned by the actor's side and by the other side.
-
-    Activity A is hosted by PTEC-AUT-AUTINT (the test institution manager's own) and open to
-    GEO only (the test liaison's partner), with a GEO nomination; B is hosted by JAPCC and
-    open to JOR only, with a JOR nomination. So for the liaison and the manager, A and its
-    nomination are "own" and B and its nomination "other" (invisible: 404); alliance staff
-    see both.
-    """
-
-    own_activity: int = 0
-    other_activity: int = 0
-    own_nomination: int = 0
-    other_nomination: int = 0
-    own_feed: int = 0
-    other_feed: int = 0
-
-
-def org_code(world: World, org: str | None, ownership: str) -> dict[str, str]:
-    return {"code": (org or "NATO") if ownership == OWN else OTHER_ORGANIZATION[org]}
-
-
-def framework(world: World, org: str | None, ownership: str) -> dict[str, str]:
-    return {"code": "PfP"}
-
-
-def operation(world: World, org: str | None, ownership: str) -> dict[str, str]:
-    return {"code": "KFOR"}
-
-
-def activity(world: World, org: str | None, ownership: str) -> dict[str, int]:
-    return {"activity_id": world.own_activity if ownership == OWN else world.other_activity}
-
-
-def nomination(world: World, org: str | None, ownership: str) -> dict[str, int]:
-    pk = world.own_nomination if ownership == OWN else world.other_nomination
-    return {"nomination_id": pk}
-
-
-def feed(world: World, org: str | None, ownership: str) -> dict[str, int]:
-    return {"feed_id": world.own_feed if ownership == OWN else world.other_feed}
-
-
-LIAISON, MANAGER = R.PARTNER_LIAISON, R.INSTITUTION_MANAGER
-SIDED = (LIAISON, MANAGER)  # roles for which "other" objects are invisible
-ALLIANCE_STAFF = (R.COORDINATOR, R.ANALYST, R.AUDITOR, R.ADMIN)
-
-
-def sided(
-    own: dict[str, int],
-    default: int,
-    *,
-    anon: int,
-    other: int = 404,
-    staff_other: int | None = None,
-) -> Callable[[str, str], int]:
-    """Per role for the own object (`own`, else `default`); the other side's object is
-    invisible (`other`) to liaisons and managers, and answers like their own to staff
-    (or `staff_other`)."""
-
-    def expect(role: str, ownership: str) -> int:
-        if role == ANON:
-            return anon
-        result = own.get(role, default)
-        if ownership == OTHER:
-            if role in SIDED:
-                return other
-            if staff_other is not None:
-                return staff_other
-        return result
-
-    return expect
-
-
-NOMINATE_FORM = {"name": "Matrix Participant", "email": "", "rank": "", "priority": "1"}
-ACTIVITY_JSON = {
-    "title": "Matrix course", "type": "course", "host": "PTEC-AUT-AUTINT",
-    "primary_area": "cbrn_defence", "start": "2027-06-01", "end": "2027-06-05", "seats": 10,
-    "per_partner_cap": 2, "eligibility": {"all_partners": True}, "mode": "fcfs",
-}  # fmt: skip
-
+from tests.programmes import matrix as programmes_matrix
+from tests.tenancy import (
+    ACTIVITY_JSON,
+    ACTORS,
+    ANON,
+    LIAISON,
+    MANAGER,
+    NOMINATE_FORM,
+    OTHER,
+    OWN,
+    Route,
+    World,
+    activity,
+    api_read,
+    build_world,
+    feed,
+    framework,
+    nomination,
+    only,
+    operation,
+    org_code,
+    page,
+    sided,
+)
 
 EXPECTATIONS: dict[str, Route] = {
     # web: sign-in and layout
@@ -364,6 +255,7 @@ EXPECTATIONS: dict[str, Route] = {
         expect=lambda role, o: 401 if role == ANON else (204 if o == OWN else 404),
     ),
 }
+EXPECTATIONS.update(programmes_matrix.EXPECTATIONS)
 
 
 def _django_routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
@@ -419,23 +311,6 @@ def actor_client(make_user: Callable[..., User]) -> Callable[[str], tuple[Client
     return make
 
 
-def _world(user: User | None, make_user: Callable[..., User]) -> World:
-    """Two activities and two nominations, one on each side, and two calendar feeds."""
-    geo, jor = make_user(LIAISON, "GEO"), make_user(LIAISON, "JOR")
-    own = factories.open_activity(organizations=["GEO"], host="PTEC-AUT-AUTINT")
-    other = factories.open_activity(organizations=["JOR"], host="JAPCC")
-    world = World(
-        own_activity=own.pk,
-        other_activity=other.pk,
-        own_nomination=factories.nominate(geo, own).pk,
-        other_nomination=factories.nominate(jor, other).pk,
-    )
-    if user is not None and user.organization is not None:
-        world.own_feed = calendar_feed_create(actor=Actor.from_user(user)).feed.pk
-    world.other_feed = calendar_feed_create(actor=Actor.from_user(jor)).feed.pk
-    return world
-
-
 def _url(key: str, route: Route, world: World, org: str | None, ownership: str) -> str:
     kwargs = route.kwargs(world, org, ownership)
     if key.startswith(("GET ", "POST ", "PUT ", "PATCH ", "DELETE ")):
@@ -457,7 +332,7 @@ def test_route(
 ) -> None:
     route = EXPECTATIONS[key]
     client, user = actor_client(role)
-    world = _world(user, make_user)
+    world = build_world(user, make_user, with_programmes=key in programmes_matrix.EXPECTATIONS)
     url = _url(key, route, world, ACTORS[role], ownership)
     data = route.data
     if route.prefix:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "coopsec.audit",
     "coopsec.network",
     "coopsec.activities",
+    "coopsec.programmes",
     "coopsec.api",
     "coopsec.web",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("network/", include("coopsec.network.urls")),
     path("activities/exchange/", include("coopsec.activities.exchange_urls")),
     path("activities/", include("coopsec.activities.urls")),
+    path("programmes/", include("coopsec.programmes.urls")),
     path("calendar/", include("coopsec.activities.calendar_urls")),
     path("account/", include("coopsec.accounts.urls")),
     path("audit/", include("coopsec.audit.urls")),

@@ -47,6 +47,7 @@ ACTIVITY_KEYS = {
 }  # fmt: skip
 NOMINATION_KEYS = {
     "id", "state", "priority", "activity", "partner", "participant", "created_at", "decided_at",
+    "programme_item",
 }  # fmt: skip
 ERROR_KEYS = {"error", "detail"}
 

@@ -187,3 +187,8 @@ def registration_desk_exists_for(actor: Actor, activity: Activity) -> bool:
     """Staff know every activity has a desk (they may still not run it: 403); for partners
     and other institutions an activity's desk does not exist (404)."""
     return actor.has_role(*STAFF_ROLES) or can_manage_registration(actor, activity)
+
+
+def can_link_programme_item(actor: Actor, nomination: Nomination) -> bool:
+    """The nominating partner's liaisons say which programme item a nomination serves."""
+    return actor.has_role(R.PARTNER_LIAISON) and actor.organization_id == nomination.partner_id

@@ -449,6 +449,11 @@ class ParticipantIn(Schema):
 class NominationIn(Schema):
     participant: ParticipantIn
     priority: int = Field(1, le=999, description="the partner's own rank: 1 is its first choice")
+    programme_item: int | None = Field(
+        None,
+        description="id of the planned activity in the partner's programme this nomination "
+        "serves: one naming this activity, or its area, type and year",
+    )
 
 
 class ParticipantOut(Schema):
@@ -470,10 +475,17 @@ class NominationOut(Schema):
     )
     created_at: datetime
     decided_at: datetime | None
+    programme_item: int | None = Field(
+        description="id of the planned activity of the partner's programme it serves"
+    )
 
     @staticmethod
     def resolve_partner(obj: Nomination) -> str:
         return obj.partner.code
+
+    @staticmethod
+    def resolve_programme_item(obj: Nomination) -> int | None:
+        return obj.programme_item_id
 
     @staticmethod
     def resolve_participant(obj: Nomination, context: dict[str, Any]) -> ParticipantOut:
@@ -484,6 +496,10 @@ class NominationOut(Schema):
 class NominationQuery(Schema):
     organization: Code = Field("", description="the nominating partner's code")
     state: NominationState | None = None
+
+
+class ProgrammeItemLinkIn(Schema):
+    item: int | None = Field(description="the planned activity's id; null to clear the link")
 
 
 class DecisionIn(Schema):
@@ -505,7 +521,9 @@ def nomination_create(
     """A partner liaison nominates a participant of its own organization (others: 403; an
     ineligible partner: 403). First come, first served: `confirmed` while seats and the
     per-partner cap allow, else `waitlisted`; in allocated mode `pending` until the
-    coordinator allocates. The activity must be open (else 400)."""
+    coordinator allocates. The activity must be open (else 400). `programme_item` names the
+    planned activity of the partner's programme the nomination serves (one that does not fit
+    the activity: 400)."""
     person = payload.participant
     nomination = services.nomination_create(
         actor=actor_of(request),
@@ -514,6 +532,7 @@ def nomination_create(
             name=person.name, email=person.email, rank=person.rank
         ),
         priority=payload.priority,
+        programme_item=payload.programme_item,
     )
     return Status(201, nomination)
 
@@ -559,6 +578,24 @@ def nomination_withdraw(request: HttpRequest, nomination_id: int) -> Nomination:
     """The nominating partner, the host or a coordinator withdraws a pending, waitlisted or
     confirmed nomination; a freed seat goes to the next waiting nomination."""
     return services.nomination_withdraw(actor=actor_of(request), nomination_id=nomination_id)
+
+
+@router.post(
+    "/nominations/{nomination_id}/programme-item",
+    response=NominationOut,
+    summary="Name the programme item a nomination serves",
+    tags=["programmes"],
+)
+def nomination_link_item(
+    request: HttpRequest, nomination_id: int, payload: ProgrammeItemLinkIn
+) -> Nomination:
+    """The nominating partner's liaisons name (or, with null, clear) the planned activity of
+    its programme the nomination serves (others: 403). The item must name this activity, or
+    plan its type in its area and year, in a programme being prepared or agreed (else 400).
+    Programme progress counts the nomination against the item's objective."""
+    return services.nomination_link_item(
+        actor=actor_of(request), nomination_id=nomination_id, item_id=payload.item
+    )
 
 
 @router.post(

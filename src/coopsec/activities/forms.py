@@ -31,6 +31,7 @@ from coopsec.activities.selectors import ActivityFilters
 from coopsec.activities.services import ActivityInput, FeedbackInput, ParticipantInput, ReportInput
 from coopsec.network.forms import IsoDateField
 from coopsec.network.models import Framework, Organization
+from coopsec.programmes.models import ProgrammeItem
 
 Choices = list[tuple[Any, Any]]
 
@@ -358,10 +359,63 @@ class NominationForm(forms.Form):
         label=_("Priority"),
         help_text=_("Your own rank: 1 is your first choice."),
     )
+    programme_item = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label=_("Serves the programme's planned activity"),
+        help_text=_("Which activity of your partnership programme this nomination delivers."),
+    )
+
+    def __init__(self, data: Any = None, *, items: Iterable[ProgrammeItem] = ()) -> None:
+        super().__init__(data)
+        choices = [(item.pk, programme_item_label(item)) for item in items]
+        if choices:
+            field = self.fields["programme_item"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("None of them")), *choices]
+            # The one planned activity that names this very activity is the likely answer.
+            named = [item.pk for item in items if item.activity_id is not None]
+            if len(named) == 1:
+                self.initial["programme_item"] = named[0]
+        else:
+            del self.fields["programme_item"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "programme_item" not in self.fields and self.data.get("programme_item"):
+            raise forms.ValidationError(
+                _("No planned activity of your partnership programme fits this activity.")
+            )
+        return data
 
     def participant(self) -> ParticipantInput:
         data = self.cleaned_data
         return ParticipantInput(name=data["name"], email=data["email"], rank=data["rank"])
+
+    def item_id(self) -> int | None:
+        """The chosen planned activity of the partner's programme, if any."""
+        value = self.cleaned_data.get("programme_item")
+        return int(value) if value is not None else None
+
+
+def programme_item_label(item: ProgrammeItem) -> str:
+    """A planned activity as its programme, objective and what is planned."""
+    programme = item.programme
+    what = (
+        _("this activity")
+        if item.activity_id is not None
+        else _("%(type)s in %(area)s, %(year)s")
+        % {
+            "type": ActivityType(item.activity_type).label
+            if item.activity_type in ActivityType.values
+            else _("An activity"),
+            "area": item.area.display_name if item.area is not None else "?",
+            "year": item.year,
+        }
+    )
+    cycle = f"{programme.cycle_start}-{programme.cycle_end}"
+    return f"{programme.type} {cycle} · {item.objective.title} · {what}"
 
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]

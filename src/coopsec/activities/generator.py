@@ -962,8 +962,9 @@ def _delete(qs: Any, handled: set[type]) -> int:
 
 def delete_synthetic(progress: Progress = _quiet) -> dict[str, int]:
     """Remove every synthetic activity with its nominations, feedback, reports and the
-    synthetic participants left without nominations. Non-synthetic rows are never touched
-    (a real participant nominated to a synthetic activity stays)."""
+    synthetic participants left without nominations, and first the synthetic programmes
+    drawn over them (programmes/generator.py). Non-synthetic rows stay: a real participant
+    nominated to a synthetic activity, a real programme planning one (by area and year)."""
     from django.db.models import Exists, OuterRef
 
     from coopsec.activities.models import (
@@ -974,10 +975,14 @@ def delete_synthetic(progress: Progress = _quiet) -> dict[str, int]:
         Nomination,
         Participant,
     )
+    from coopsec.programmes import generator as programmes
+    from coopsec.programmes.models import ProgrammeItem
 
+    # Planned activities point at activities (PROTECT): none may name a synthetic one after.
+    removed = programmes.delete_synthetic(progress)
     activities = Activity.objects.filter(synthetic=True)
     nominations = Nomination.objects.filter(activity__synthetic=True)
-    counts = {"activities": activities.count(), "nominations": nominations.count()}
+    counts = {"activities": activities.count(), "nominations": nominations.count(), **removed}
     if not counts["activities"]:
         counts["participants"] = 0
         return counts
@@ -993,7 +998,7 @@ def delete_synthetic(progress: Progress = _quiet) -> dict[str, int]:
     for name in ("secondary_areas", "eligible_frameworks", "eligible_organizations"):
         through = getattr(Activity, name).through
         through.objects.filter(activity__synthetic=True).delete()
-    _delete(activities, {Nomination, ActivityReport, ActivityReference})
+    _delete(activities, {Nomination, ActivityReport, ActivityReference, ProgrammeItem})
     return counts
 
 

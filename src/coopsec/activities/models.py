@@ -290,6 +290,14 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    programme_item = models.ForeignKey(
+        "programmes.ProgrammeItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        help_text=_("The planned activity of the partner's programme this nomination serves."),
+    )
 
     objects = NominationQuerySet.as_manager()
 

@@ -521,9 +521,15 @@ def _free_seat(activity: Activity) -> None:
 
 
 def nomination_create(
-    *, actor: Actor, activity_id: int, participant: ParticipantInput, priority: int = 1
+    *,
+    actor: Actor,
+    activity_id: int,
+    participant: ParticipantInput,
+    priority: int = 1,
+    programme_item: int | None = None,
 ) -> Nomination:
-    """Nominate a participant of the actor's organization.
+    """Nominate a participant of the actor's organization, optionally naming the planned
+    activity of the partner's programme it serves.
 
     First come, first served: confirmed while seats and the partner's cap allow, waitlisted
     otherwise. In allocated mode the nomination waits (`pending`) for the coordinator.
@@ -573,6 +579,7 @@ def nomination_create(
         nomination = Nomination(
             activity=activity, partner=partner, participant=person, priority=priority,
             nominated_by=actor.user, state=NominationState.WAITLISTED,
+            programme_item=_programme_item(actor, activity, programme_item),
         )  # fmt: skip
         if activity.mode == Mode.ALLOCATED:
             nomination.state = NominationState.PENDING
@@ -590,7 +597,41 @@ def nomination_create(
             actor=actor, action="nomination.create", object_type="nomination",
             object_id=nomination.pk,
             summary={"activity": activity.code, "partner": partner.code,
-                     "state": nomination.state, "priority": priority},
+                     "state": nomination.state, "priority": priority,
+                     "programme_item": programme_item},
+        )  # fmt: skip
+    return nomination
+
+
+def _programme_item(actor: Actor, activity: Activity, item_id: int | None) -> Any:
+    """The partner's programme item a nomination names, checked to fit the activity."""
+    if item_id is None:
+        return None
+    from coopsec.programmes.selectors import item_choices_for_nomination
+
+    for item in item_choices_for_nomination(actor=actor, activity=activity):
+        if item.pk == item_id:
+            return item
+    raise Invalid(
+        f"Planned activity #{item_id} is not in your programme for {activity.code}: it must "
+        "name this activity, or its area, type and year.",
+        details={"programme_item": item_id},
+    )
+
+
+def nomination_link_item(*, actor: Actor, nomination_id: int, item_id: int | None) -> Nomination:
+    """The partner names (or clears) the programme item a nomination serves. Raises
+    NotFound, Forbidden (not the nominating partner's liaison), Invalid (the item does not
+    fit the activity)."""
+    with transaction.atomic():
+        nomination, activity = _lock_nomination(actor, nomination_id)
+        if not access.can_link_programme_item(actor, nomination):
+            raise Forbidden("The nominating partner's liaisons link its nominations.")
+        nomination.programme_item = _programme_item(actor, activity, item_id)
+        nomination.save(update_fields=["programme_item"])
+        audit_record(
+            actor=actor, action="nomination.link_item", object_type="nomination",
+            object_id=nomination.pk, summary={"activity": activity.code, "item": item_id},
         )  # fmt: skip
     return nomination
 

@@ -52,6 +52,8 @@ from coopsec.errors import Forbidden, Invalid, NotFound
 from coopsec.network import dates
 from coopsec.network import selectors as network
 from coopsec.network.models import Organization, OrganizationKind
+from coopsec.programmes import selectors as programme_selectors
+from coopsec.programmes.models import ProgrammeItem
 
 ACTIVITIES_PER_PAGE = 25
 NOMINATIONS_PER_PAGE = 50
@@ -316,7 +318,9 @@ def _render_detail(
         elif deadline is not None and today > deadline:
             nominate["reason"] = _("Registration closed on %(day)s.") % {"day": deadline}
         else:
-            nominate["form"] = nomination_form or NominationForm()
+            nominate["form"] = nomination_form or NominationForm(
+                items=programme_items_for(actor, activity)
+            )
 
     report = _report_of(activity)
     can_report = activity.state == lifecycle.CONDUCTED and access.can_transition_activity(
@@ -380,7 +384,8 @@ def activity_transition(request: HttpRequest, activity_id: int) -> HttpResponse:
 def nomination_create(request: HttpRequest, activity_id: int) -> HttpResponse:
     """A liaison nominates a participant; the page says whether a seat was confirmed."""
     actor = _actor(request)
-    form = NominationForm(request.POST)
+    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
+    form = NominationForm(request.POST, items=programme_items_for(actor, activity))
     if form.is_valid():
         try:
             nomination = services.nomination_create(
@@ -388,6 +393,7 @@ def nomination_create(request: HttpRequest, activity_id: int) -> HttpResponse:
                 activity_id=activity_id,
                 participant=form.participant(),
                 priority=form.cleaned_data["priority"],
+                programme_item=form.item_id(),
             )
         except Invalid as exc:
             add_service_errors(form, exc.details, exc.message)
@@ -398,8 +404,15 @@ def nomination_create(request: HttpRequest, activity_id: int) -> HttpResponse:
                 % {"name": nomination.participant.name, "state": nomination.get_state_display()},
             )
             return redirect(_detail_url(activity_id) + "#nominations")
-    activity = selectors.activity_get(actor=actor, activity_id=activity_id)
     return _render_detail(request, actor, activity, nomination_form=form, status=400)
+
+
+def programme_items_for(actor: Actor, activity: Activity) -> list[ProgrammeItem]:
+    """The planned activities of the liaison's programme a nomination to `activity` may
+    serve (none for anyone else)."""
+    if not access.can_nominate(actor, activity):
+        return []
+    return programme_selectors.item_choices_for_nomination(actor=actor, activity=activity)
 
 
 @require_POST

@@ -67,10 +67,12 @@ def _register_routers() -> None:
     from coopsec.activities.api import router as activities_router
     from coopsec.audit.api import router as audit_router
     from coopsec.network.api import router as network_router
+    from coopsec.programmes.api import router as programmes_router
 
     api.add_router("", network_router)
     api.add_router("", activities_router)
     api.add_router("", audit_router)
+    api.add_router("", programmes_router)
 
 
 _register_routers()

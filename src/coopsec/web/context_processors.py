@@ -11,6 +11,7 @@ from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
 from coopsec.activities.selectors import notification_list
 from coopsec.audit.access import can_view_audit
+from coopsec.programmes import access as programmes
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +25,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_nominations": actor.has_role(R.PARTNER_LIAISON),
         "nav_desk": actor.has_role(R.INSTITUTION_MANAGER),
         "nav_queue": actor.has_role(R.COORDINATOR),
+        # Programmes: a liaison's own partner's interests and programme; the coordinators'
+        # review queue; every partner's programmes for alliance staff.
+        "nav_partner": _own_partner_code(actor),
+        "nav_programme_queue": actor.has_role(R.COORDINATOR),
+        "nav_programmes": actor.has_role(*programmes.STAFF_ROLES),
         # Counted only when a page draws the header.
         "nav_unread": lambda: notification_list(actor=actor, unread_only=True).count(),
     }
+
+
+def _own_partner_code(actor: Actor) -> str:
+    """The partner a liaison acts for ("" for everyone else, administrators included)."""
+    if programmes.can_create_programme(actor) and actor.organization is not None:
+        return actor.organization.code
+    return ""

@@ -1,6 +1,7 @@
 """coopsec demo: demo accounts, one per role, tied to real organizations; with --scale, a
-clearly labelled synthetic cooperation history as well (activities/generator.py,
-docs/demo-data.md).
+clearly labelled synthetic cooperation history as well (activities/generator.py), with
+partnership programmes and interests drawn over it (programmes/generator.py); see
+docs/demo-data.md.
 
 Passwords are random per installation, kept in var/demo-credentials.txt (mode 0600) so that a
 second run keeps them, and printed.
@@ -26,6 +27,7 @@ from coopsec.accounts.models import User
 from coopsec.activities.generator import SCALES, GeneratorParams, generate
 from coopsec.audit.services import audit_record
 from coopsec.network.models import Organization
+from coopsec.programmes.generator import ProgrammeParams, generate_programmes
 
 # username, organization code, roles
 DEMO_ACCOUNTS: list[tuple[str, str, list[str]]] = [
@@ -106,6 +108,19 @@ class Command(BaseCommand):
                 f"Synthetic history {result.first_year}-{result.last_year}: {counts} "
                 f"in {took:.1f} s ({steps}; today {result.today})."
             )
+        # Programmes and interests are drawn over the history just written (same seed, today).
+        drawn = generate_programmes(
+            actor=Actor.system(),
+            params=ProgrammeParams(seed=params.seed, today=result.today),
+            progress=progress,
+        )
+        if not quiet:
+            counts = ", ".join(
+                f"{n:,} {name.replace('_', ' ')}" for name, n in drawn.counts.items()
+            )
+            took = sum(drawn.seconds.values())
+            steps = ", ".join(f"{name} {sec:.1f} s" for name, sec in drawn.seconds.items())
+            self.stdout.write(f"Synthetic programmes: {counts} in {took:.1f} s ({steps}).")
 
     def _accounts(self, *, quiet: bool) -> None:
         path = settings.VAR_DIR / "demo-credentials.txt"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "coopsec.programmes"
+    verbose_name = "Partnership programmes"
