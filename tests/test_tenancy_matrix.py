@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from coopsec.accounts import roles as R
 from coopsec.accounts.models import User
 from coopsec.api.api import api
+from tests.analytics import matrix as analytics_matrix
 from tests.programmes import matrix as programmes_matrix
 from tests.tenancy import (
     ACTIVITY_JSON,
@@ -256,6 +257,7 @@ EXPECTATIONS: dict[str, Route] = {
     ),
 }
 EXPECTATIONS.update(programmes_matrix.EXPECTATIONS)
+EXPECTATIONS.update(analytics_matrix.EXPECTATIONS)
 
 
 def _django_routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:

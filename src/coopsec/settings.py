@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "coopsec.network",
     "coopsec.activities",
     "coopsec.programmes",
+    "coopsec.analytics",
     "coopsec.api",
     "coopsec.web",
 ]
@@ -224,3 +225,15 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 
 # The alliance this deployment coordinates: its Organization code.
 COOPSEC_ALLIANCE_CODE = os.environ.get("COOPSEC_ALLIANCE_CODE", "NATO")
+
+# Decision-support analytics (docs/analytics.md): an area is crowded in a year when it has at
+# least `crowded_index` times the year's mean activities per area, neglected at or below
+# `neglected_index` times; years with fewer than `flag_min_activities` activities get no
+# flags. Readers who may not see other partners get no figure built from fewer than
+# `min_group` partners.
+COOPSEC_ANALYTICS = {
+    "crowded_index": float(os.environ.get("COOPSEC_ANALYTICS_CROWDED_INDEX", "1.75")),
+    "neglected_index": float(os.environ.get("COOPSEC_ANALYTICS_NEGLECTED_INDEX", "0.5")),
+    "flag_min_activities": int(os.environ.get("COOPSEC_ANALYTICS_FLAG_MIN_ACTIVITIES", "36")),
+    "min_group": int(os.environ.get("COOPSEC_ANALYTICS_MIN_GROUP", "3")),
+}

@@ -65,6 +65,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from coopsec.activities.api import router as activities_router
+    from coopsec.analytics.api import router as analytics_router
     from coopsec.audit.api import router as audit_router
     from coopsec.network.api import router as network_router
     from coopsec.programmes.api import router as programmes_router
@@ -73,6 +74,7 @@ def _register_routers() -> None:
     api.add_router("", activities_router)
     api.add_router("", audit_router)
     api.add_router("", programmes_router)
+    api.add_router("/analytics", analytics_router)
 
 
 _register_routers()

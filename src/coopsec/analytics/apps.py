@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "coopsec.analytics"
+    verbose_name = "Decision-support analytics"

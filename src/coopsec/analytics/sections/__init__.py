@@ -1,0 +1,1 @@
+"""One module per analytics section; `coopsec.analytics.selectors` is their public face."""
