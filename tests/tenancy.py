@@ -196,12 +196,10 @@ def build_world(
     if user is not None and user.organization is not None:
         world.own_feed = calendar_feed_create(actor=Actor.from_user(user)).feed.pk
     world.other_feed = calendar_feed_create(actor=Actor.from_user(jor)).feed.pk
-    # Programmes cost a dozen audited writes per side; only their own routes need them.
+    # Only the programmes' own routes need programmes (stored directly: see the factory).
     for side, liaison in (("own", geo), ("other", jor)) if with_programmes else ():
-        agreed = programmes.agreed_programme(liaison)
+        agreed, draft = programmes.stored_programmes(liaison)
         goal = agreed.objectives.get()
-        programmes.assess(liaison, goal)
-        draft = programmes.draft_programme(liaison, cycle=(2028, 2029))
         setattr(world, f"{side}_programme", agreed.pk)
         setattr(world, f"{side}_objective", goal.pk)
         setattr(world, f"{side}_item", goal.items.get().pk)

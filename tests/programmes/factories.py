@@ -136,3 +136,45 @@ def assess(
         ),
     )
     return assessment
+
+
+def stored_programmes(who: User) -> tuple[Programme, Programme]:
+    """The rows the services leave for `agreed_programme` + `assess` + `draft_programme(cycle=
+    (2028, 2029))`, written directly (no audit events): the tenancy matrix builds them for
+    hundreds of cases and needs the objects, not the history of their making."""
+    from django.utils import timezone
+
+    from coopsec.activities.models import CooperationArea
+    from coopsec.programmes.models import ProgrammeRevision
+    from coopsec.programmes.selectors import programme_snapshot
+
+    partner = who.organization
+    area = CooperationArea.objects.get(code=DEFAULT_AREA)
+    now = timezone.now()
+    made = []
+    for status, (start, end) in (("agreed", (2026, 2027)), ("draft", (2028, 2029))):
+        agreed = status == "agreed"
+        programme = Programme.objects.create(
+            partner=partner, type="ITPP", cycle_start=start, cycle_end=end, status=status,
+            created_by=who, submitted_by=who if agreed else None,
+            submitted_at=now if agreed else None, agreed_at=now if agreed else None,
+        )  # fmt: skip
+        goal = Objective.objects.create(
+            programme=programme, title="Objective 1", area=area, indicator="Officers trained",
+            baseline="0", target="4 officers", target_date=date(end, 12, 31),
+            proposed_by=Side.PARTNER, agreed=agreed, position=1,
+        )  # fmt: skip
+        ProgrammeItem.objects.create(programme=programme, objective=goal, area=area, year=start)
+        if agreed:
+            for number, event in ((1, "submitted"), (2, "agreed")):
+                ProgrammeRevision.objects.create(
+                    programme=programme, number=number, event=event, author=who,
+                    snapshot=programme_snapshot(programme),
+                )  # fmt: skip
+            Assessment.objects.create(
+                objective=goal, period="2026", period_start=date(2026, 1, 1),
+                period_end=date(2026, 12, 31), side=Side.PARTNER, rating="on_track",
+                narrative="Progress.", evidence={}, assessed_by=who,
+            )  # fmt: skip
+        made.append(programme)
+    return made[0], made[1]
