@@ -197,7 +197,10 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is
 # Front-end packages come from the npm registry at set-up time (make run / make test run
 # `npm ci`); they are served from node_modules, never committed and never fetched at run time.
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [("vendor/chart.js", NODE_MODULES / "chart.js" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/cytoscape", NODE_MODULES / "cytoscape" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -16,5 +16,6 @@ urlpatterns = [
     path("calendar/", include("coopsec.activities.calendar_urls")),
     path("account/", include("coopsec.accounts.urls")),
     path("audit/", include("coopsec.audit.urls")),
+    path("analytics/", include("coopsec.analytics.urls")),
     path("", include("coopsec.web.urls")),
 ]

@@ -32,7 +32,8 @@ AREA_BALANCE = "area-balance"
 OVERLAP = "overlap"
 ATTENTION = "attention"
 DEPTH_BREADTH = "depth-breadth"
-SECTIONS = (AREA_BALANCE, OVERLAP, ATTENTION, DEPTH_BREADTH)
+NETWORK = "network"
+SECTIONS = (AREA_BALANCE, OVERLAP, ATTENTION, DEPTH_BREADTH, NETWORK)
 
 # Sections without per-partner rows, which institution managers may read.
 WITHOUT_PARTNER_ROWS = (AREA_BALANCE, DEPTH_BREADTH)

@@ -287,7 +287,7 @@ class OverlapSummary(DistributionOut):
     ignored_filters: list[str] = Field(description="filters given that do not apply here")
 
 
-class OverlapOut(Schema):
+class OverlapDistributionOut(Schema):
     definitions_version: str
     rows: list[OverlapRow]
     summary: OverlapSummary
@@ -306,7 +306,7 @@ def _distribution(d: Distribution) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/overlap", response=OverlapOut, summary="Interest overlap")
+@router.get("/overlap", response=OverlapDistributionOut, summary="Interest overlap")
 def overlap(request: HttpRequest, filters: Query[FiltersQuery]) -> dict[str, Any]:
     """The distribution of partner-versus-alliance overlap scores (overall, per framework,
     per region) and, per area, how many partners are offered it without asking and the
@@ -467,3 +467,14 @@ def depth_breadth(request: HttpRequest, filters: Query[FiltersQuery]) -> dict[st
         ],
     }
     return _answer(rows, summary)
+
+
+def _mount_sections() -> None:
+    """The network and redundancy sections live in their own modules."""
+    from coopsec.analytics import api_network, api_redundancy
+
+    router.add_router("", api_network.router)
+    router.add_router("", api_redundancy.router)
+
+
+_mount_sections()

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
 from coopsec.activities.selectors import notification_list
+from coopsec.analytics import access as analytics
 from coopsec.audit.access import can_view_audit
 from coopsec.programmes import access as programmes
 
@@ -30,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_partner": _own_partner_code(actor),
         "nav_programme_queue": actor.has_role(R.COORDINATOR),
         "nav_programmes": actor.has_role(*programmes.STAFF_ROLES),
+        # Analytics: for every role that may open at least one section.
+        "nav_analytics": any(analytics.can_view_section(actor, s) for s in analytics.SECTIONS),
         # Counted only when a page draws the header.
         "nav_unread": lambda: notification_list(actor=actor, unread_only=True).count(),
     }
