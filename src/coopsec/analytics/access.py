@@ -62,6 +62,17 @@ class Reader:
         return partners == 0 or partners >= self.min_group
 
 
+def can_view_redundancy(actor: Actor) -> bool:
+    """Alliance staff, and institution managers over the activities they see on the menu.
+
+    Partner liaisons do not: comparing the hosts' offers is the alliance's management of
+    its menu, not a partner's business. Auditors read the audit trail.
+    """
+    if actor.has_role(*READ_ALL_ROLES):
+        return True
+    return actor.has_role(R.INSTITUTION_MANAGER) and actor.organization_id is not None
+
+
 def can_view_section(actor: Actor, section: str) -> bool:
     """Staff read every section; liaisons every one without others' names; institution
     managers the sections without per-partner rows; auditors none."""

@@ -24,8 +24,8 @@ from django.conf import settings
 from django.db.models import DecimalField, ExpressionWrapper, F, Max
 from django.utils.translation import gettext as _
 
-from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
+from coopsec.analytics.access import can_view_redundancy
 from coopsec.analytics.duplicates import Found, Offer, collector_paused, find_pairs
 from coopsec.analytics.filters import Filters
 from coopsec.analytics.measures import rounded
@@ -41,20 +41,6 @@ MAX_LIMIT = 1000
 PARTNER_SIDE = ("framework", "region")
 
 # --- who reads it ---------------------------------------------------------------------------
-
-READ_ALL_ROLES = (R.COORDINATOR, R.ANALYST, R.ADMIN)
-
-
-def can_view_redundancy(actor: Actor) -> bool:
-    """Alliance staff, and institution managers over the activities they see on the menu.
-
-    Partner liaisons do not: comparing the hosts' offers is the alliance's management of
-    its menu, not a partner's business. Auditors read the audit trail. (The rule of
-    `analytics/access.py`'s sections, kept here until that module lists this section.)
-    """
-    if actor.has_role(*READ_ALL_ROLES):
-        return True
-    return actor.has_role(R.INSTITUTION_MANAGER) and actor.organization_id is not None
 
 
 # --- parameters -----------------------------------------------------------------------------

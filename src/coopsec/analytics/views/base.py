@@ -28,13 +28,12 @@ from coopsec.activities.models import CooperationArea
 from coopsec.analytics import access
 from coopsec.analytics.filters import Filters
 from coopsec.analytics.forms import AnalyticsFilterForm
-from coopsec.analytics.sections import redundancy
 from coopsec.errors import Forbidden, NotFound
 from coopsec.network import selectors as network
 from coopsec.network.models import OrganizationKind
 
 P = ParamSpec("P")
-# The redundancy section (analytics/sections/redundancy.py keeps its own access rule).
+# The redundancy section (its rule: analytics/access.py, can_view_redundancy).
 REDUNDANCY = "redundancy"
 
 # (section, URL name, tab label), in the order a committee reads them.
@@ -52,7 +51,7 @@ def may_open(actor: Actor, section: str) -> bool:
     """May the actor open the section? Redundancy has its own rule (its section module's:
     alliance staff and institution managers); the others are `analytics.access`'s."""
     if section == REDUNDANCY:
-        return redundancy.can_view_redundancy(actor)
+        return access.can_view_redundancy(actor)
     return access.can_view_section(actor, section)
 
 
@@ -60,7 +59,7 @@ def require(actor: Actor, section: str) -> None:
     """Raises Forbidden unless the actor may open the section (the selector's own rule,
     asked before the filters are read)."""
     if section == REDUNDANCY:
-        if not redundancy.can_view_redundancy(actor):
+        if not access.can_view_redundancy(actor):
             raise Forbidden(gettext("Your role does not give access to this analytics section."))
         return
     access.reader_for(actor, section)
