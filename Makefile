@@ -1,6 +1,7 @@
 # coopsec: two commands on a fresh machine.
 #   make run   install, migrate the embedded SQLite database, load reference data and demo
 #              accounts and the small synthetic demo history, serve on http://127.0.0.1:8000
+#              (with the task worker that builds reports)
 #   make test  install dev dependencies, lint, type-check, run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -47,8 +48,11 @@ reference: install
 demo: install
 	$(COOPSEC) demo --scale small --seed 1
 
+# The web server, and beside it the task worker that builds reports (stopped with it).
 serve: install frontend
-	@echo "coopsec is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "coopsec is serving on http://$(HOST):$(PORT)/ with a task worker (Ctrl-C stops both)"
+	$(COOPSEC) db-worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(COOPSEC) runserver --noreload $(HOST):$(PORT)
 
 lint: dev

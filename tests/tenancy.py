@@ -90,6 +90,9 @@ class World:
     other_item: int = 0
     own_draft: int = 0
     other_draft: int = 0
+    # A finished analytics report requested by the acting user, and one by the JOR liaison.
+    own_report: int = 0
+    other_report: int = 0
 
 
 def org_code(world: World, org: str | None, ownership: str) -> dict[str, str]:
@@ -179,6 +182,21 @@ ACTIVITY_JSON = {
 }  # fmt: skip
 
 
+def _stored_report(user: User) -> int:
+    """A finished report, stored directly (building one is tests/analytics/test_reports.py's)."""
+    from coopsec.analytics.models import Report, ReportStatus
+
+    report = Report.objects.create(
+        requested_by=user, section="depth-breadth", format="pdf", status=ReportStatus.DONE,
+        progress=100, filename="coopsec-depth-breadth.pdf", content=b"%PDF-1.4", size=8,
+    )  # fmt: skip
+    return report.pk
+
+
+def report(world: World, org: str | None, ownership: str) -> dict[str, int]:
+    return {"report_id": world.own_report if ownership == OWN else world.other_report}
+
+
 def build_world(
     user: User | None, make_user: Callable[..., User], *, with_programmes: bool = True
 ) -> World:
@@ -196,6 +214,9 @@ def build_world(
     if user is not None and user.organization is not None:
         world.own_feed = calendar_feed_create(actor=Actor.from_user(user)).feed.pk
     world.other_feed = calendar_feed_create(actor=Actor.from_user(jor)).feed.pk
+    if user is not None:
+        world.own_report = _stored_report(user)
+    world.other_report = _stored_report(jor)
     # Only the programmes' own routes need programmes (stored directly: see the factory).
     for side, liaison in (("own", geo), ("other", jor)) if with_programmes else ():
         agreed, draft = programmes.stored_programmes(liaison)

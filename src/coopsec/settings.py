@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Django's tasks API (a backport until Django 6) with the database backend: long jobs
+    # (reports, allocation runs) are rows a `coopsec db_worker` process picks up.
+    "django_tasks",
+    "django_tasks_db",
     "coopsec.accounts",
     "coopsec.audit",
     "coopsec.network",
@@ -69,6 +73,8 @@ INSTALLED_APPS = [
     "coopsec.api",
     "coopsec.web",
 ]
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "coopsec.audit.context.RequestIdMiddleware",

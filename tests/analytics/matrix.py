@@ -9,7 +9,7 @@ balance, depth versus breadth); auditors read the audit trail, not the analytics
 from __future__ import annotations
 
 from coopsec.accounts import roles as R
-from tests.analytics import matrix_network, matrix_pages, matrix_redundancy
+from tests.analytics import matrix_network, matrix_pages, matrix_redundancy, matrix_reports
 from tests.tenancy import LIAISON, MANAGER, Route, only
 
 EVERY_READER = (R.COORDINATOR, R.ANALYST, R.ADMIN, LIAISON)
@@ -25,5 +25,5 @@ EXPECTATIONS: dict[str, Route] = {
     "GET /api/v1/analytics/depth-breadth": Route(expect=only(*EVERY_READER, MANAGER, anon=401)),
 }
 # Each part of the analytics has its own module of rows (the API sections above).
-for _part in (matrix_network, matrix_redundancy, matrix_pages):
+for _part in (matrix_network, matrix_redundancy, matrix_pages, matrix_reports):
     EXPECTATIONS.update(_part.EXPECTATIONS)

@@ -1,7 +1,8 @@
 """The analytics pages in Chromium on a generated small history (issue 6, "Done when"): a
 coordinator opens each section, the charts are drawn, a filter changed in the bar lands in
 the URL and changes the table; the area drill-down follows from the heat table; a liaison
-reads the same pages without other partners. Screenshots land in the test artifacts
+reads the same pages without other partners; a section and the state of the network are
+exported as PDF and workbook through the report task. Screenshots land in the test artifacts
 directory as analytics-*.png.
 """
 
@@ -12,12 +13,15 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+import pypdfium2
 import pytest
+from openpyxl import load_workbook
 
 from coopsec.accounts import roles as R
 from coopsec.accounts.models import User
 from tests.analytics.recompute import TODAY, generate_history
 from tests.browser.test_activity_lifecycle import nav, no_overflow, sign_in
+from tests.tasks import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -201,4 +205,65 @@ def test_a_liaison_reads_the_analytics_without_other_partners(
     page.goto(f"{live_server.url}/analytics/overlap/")
     assert rows(page, "#partner-table") == 1
     page.screenshot(path=str(artifacts / "analytics-overlap-liaison.png"), full_page=True)
+    assert problems == []
+
+
+def test_reports_export_a_section_and_the_state_of_the_network(
+    page: Any,
+    live_server: Any,
+    history: None,
+    make_user: Callable[..., User],
+    artifacts: Path,
+    problems: list[str],
+) -> None:
+    """A section's PDF from its page's export button, and the whole state of the network for
+    a year as a workbook from the Reports page: each waits on its page while the task runs,
+    then downloads."""
+    coordinator = make_user(R.COORDINATOR, "NATO", first_name="Ana", last_name="Ionescu")
+    sign_in(page, live_server, coordinator)
+
+    # Attention balance for 2026, as a PDF: the report's page follows the task.
+    page.goto(f"{live_server.url}/analytics/attention/?from=2026&to=2026")
+    page.get_by_role("button", name="PDF report").click()
+    page.wait_for_url("**/analytics/reports/*/")
+    assert page.locator("#report-status").get_attribute("data-status") == "queued"
+    assert page.locator("#report-download").is_hidden()
+    page.screenshot(path=str(artifacts / "analytics-report-queued.png"), full_page=True)
+    assert run_tasks() == 1
+    page.wait_for_selector("#report-download:not([hidden])")  # the script saw it finish
+    assert page.locator("#report-status").get_attribute("data-status") == "done"
+    page.screenshot(path=str(artifacts / "analytics-report-done.png"), full_page=True)
+    with page.expect_download() as caught:
+        page.locator("#report-download-link").click()
+    download = caught.value
+    assert download.suggested_filename == "coopsec-attention-2026.pdf"
+    pdf_path = artifacts / "analytics-report-attention.pdf"
+    download.save_as(str(pdf_path))
+    pdf = pypdfium2.PdfDocument(str(pdf_path))
+    assert len(pdf) >= 1
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Attention balance" in text and "Mean seats per partner" in text
+    pdf[0].render(scale=1.5).to_pil().save(str(artifacts / "analytics-report-attention-p1.png"))
+
+    # The state of the partnership network in 2026, as a workbook, from the Reports page.
+    page.goto(f"{live_server.url}/analytics/")
+    page.locator("#reports-link").click()
+    page.wait_for_url("**/analytics/reports/")
+    assert page.locator("#report-list tbody tr").count() == 1  # the PDF above
+    page.get_by_label("Year", exact=True).select_option("2026")
+    page.get_by_role("button", name="Workbook (.xlsx)").click()
+    page.wait_for_url("**/analytics/reports/*/")
+    assert run_tasks() == 1
+    page.wait_for_selector("#report-download:not([hidden])")
+    with page.expect_download() as caught:
+        page.locator("#report-download-link").click()
+    download = caught.value
+    assert download.suggested_filename == "coopsec-state-of-the-network-2026.xlsx"
+    xlsx_path = artifacts / "analytics-report-state.xlsx"
+    download.save_as(str(xlsx_path))
+    book = load_workbook(xlsx_path)
+    assert book.sheetnames[0] == "Report" and len(book.sheetnames) >= 12
+    page.goto(f"{live_server.url}/analytics/reports/")
+    assert page.locator("#report-list tbody tr").count() == 2
+    page.screenshot(path=str(artifacts / "analytics-reports.png"), full_page=True)
     assert problems == []

@@ -99,3 +99,26 @@ def reader_for(actor: Actor, section: str) -> Reader:
         own_partner_id=own,
         min_group=int(settings.COOPSEC_ANALYTICS["min_group"]),
     )
+
+
+# The redundancy section, which has its own rule (can_view_redundancy).
+REDUNDANCY = "redundancy"
+# Every section a report may hold, in the order a committee reads them.
+REPORT_SECTIONS = (*SECTIONS, REDUNDANCY)
+
+
+def can_open(actor: Actor, section: str) -> bool:
+    """May the actor open the section (any of REPORT_SECTIONS)?"""
+    if section == REDUNDANCY:
+        return can_view_redundancy(actor)
+    return can_view_section(actor, section)
+
+
+def reportable_sections(actor: Actor) -> list[str]:
+    """The sections a report for the actor holds: those it may open, in reading order."""
+    return [s for s in REPORT_SECTIONS if can_open(actor, s)]
+
+
+def can_open_report(actor: Actor, requested_by_id: int) -> bool:
+    """A report is its requester's alone: it holds what they were allowed to read."""
+    return actor.user is not None and actor.user.pk == requested_by_id

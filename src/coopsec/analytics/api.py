@@ -470,11 +470,12 @@ def depth_breadth(request: HttpRequest, filters: Query[FiltersQuery]) -> dict[st
 
 
 def _mount_sections() -> None:
-    """The network and redundancy sections live in their own modules."""
-    from coopsec.analytics import api_network, api_redundancy
+    """The network and redundancy sections, and the reports, live in their own modules."""
+    from coopsec.analytics import api_network, api_redundancy, api_reports
 
     router.add_router("", api_network.router)
     router.add_router("", api_redundancy.router)
+    router.add_router("", api_reports.router)
 
 
 _mount_sections()

@@ -15,4 +15,8 @@ urlpatterns: list[URLPattern] = [
     path("depth-breadth/", views.depth_breadth, name="depth-breadth"),
     path("network/", views.partnership_network, name="network"),
     path("redundancy/", views.redundancy_pairs, name="redundancy"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<int:report_id>/", views.report, name="report"),
+    path("reports/<int:report_id>/status", views.report_status, name="report-status"),
+    path("reports/<int:report_id>/download", views.report_download, name="report-download"),
 ]

@@ -11,32 +11,38 @@ characters outside it are written without their accents rather than as missing g
 from __future__ import annotations
 
 import io
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from coopsec.accounts.actor import Actor
 from coopsec.activities.models import ActivityType
+from coopsec.documents import (
+    ACCENT,
+    DASH,
+    FRAME_PADDING,
+    INK,
+    MARGIN,
+    RULE,
+    SHADE,
+    NumberedCanvas,
+    pdf_plain,
+    pdf_text,
+    sheet,
+)
 from coopsec.network import dates
 from coopsec.programmes import selectors
 from coopsec.programmes.models import (
@@ -48,9 +54,6 @@ from coopsec.programmes.models import (
     Rating,
     Side,
 )
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_CONTENT_TYPE = "application/pdf"
 
 
 @dataclass
@@ -211,9 +214,9 @@ def programme_xlsx(*, actor: Actor, programme_id: int) -> bytes:
         (_("Exported on"), dates.today()),
         (_("Classification"), _classification()),
     ]
-    _sheet(workbook, _("Programme"), [_("Field"), _("Value")], facts, widths=[22, 60])
+    sheet(workbook, _("Programme"), [_("Field"), _("Value")], facts, widths=[22, 60])
 
-    _sheet(
+    sheet(
         workbook,
         _("Objectives"),
         [
@@ -243,7 +246,7 @@ def programme_xlsx(*, actor: Actor, programme_id: int) -> bytes:
                     i.planned_seats, i.note,
                 )
             )  # fmt: skip
-    _sheet(
+    sheet(
         workbook,
         _("Planned activities"),
         [
@@ -254,7 +257,7 @@ def programme_xlsx(*, actor: Actor, programme_id: int) -> bytes:
         widths=[32, 7, 16, 40, 12, 12, 32, 22, 18, 9, 30],
     )  # fmt: skip
 
-    _sheet(
+    sheet(
         workbook,
         _("Progress"),
         [_("Objective"), _("Year"), _("Planned"), _("Nominated"), _("Attended")],
@@ -266,7 +269,7 @@ def programme_xlsx(*, actor: Actor, programme_id: int) -> bytes:
         widths=[40, 7, 10, 11, 10],
     )
 
-    _sheet(
+    sheet(
         workbook,
         _("Assessments"),
         [
@@ -291,95 +294,14 @@ def programme_xlsx(*, actor: Actor, programme_id: int) -> bytes:
     return out.getvalue()
 
 
-def _sheet(
-    workbook: Workbook,
-    title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    *,
-    widths: Sequence[int],
-) -> Worksheet:
-    """A sheet with a bold, frozen header row, set column widths, real dates and numbers,
-    and text that is always text (never a formula)."""
-    # Sheet titles are at most 31 characters and cannot hold []:*?/\ (a translation might).
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:31]
-    sheet = workbook.create_sheet(name)
-    sheet.append([str(h) for h in header])
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    top = Alignment(vertical="top", wrap_text=True)
-    for row, values in enumerate(rows, 2):
-        for column, value in enumerate(values, 1):
-            cell = sheet.cell(row=row, column=column)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-                cell.alignment = top
-            else:
-                cell.value = value
-                if isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, float):
-                    cell.number_format = "0.00"
-                cell.alignment = Alignment(vertical="top")
-    for column, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
 # --- the printable document -----------------------------------------------------------------
 
-INK = "#1b2733"
-ACCENT = "#1f4e79"
-RULE = "#c5ced8"
-SHADE = "#e9eef4"
-MUTED = "#4a5765"
-DASH = "\u2014"
-MARGIN = 18 * mm
-FRAME_PADDING = 6  # points inside the page template's frame, on each side
 RATING_COLOURS: dict[str, str] = {
     Rating.NOT_STARTED: "#6b7785",
     Rating.AT_RISK: "#b3261e",
     Rating.ON_TRACK: "#1f4e79",
     Rating.ACHIEVED: "#2e7d32",
 }
-
-
-# Letters that have no accent to drop (NFKD leaves them whole) but an obvious plain form.
-_PLAIN_LETTERS = str.maketrans("ıłŁđĐħĦŧŦ", "ilLdDhHtT")
-# Signs outside Helvetica's encoding that the built-in Symbol font draws.
-_SYMBOLS = {"\u2190": "<-", "\u2192": "->", "\u2194": "<->", "\u2264": "<=", "\u2265": ">="}
-
-
-def _pdf_char(char: str, markup: bool) -> str:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        if char in _SYMBOLS:
-            return f'<font face="Symbol">{char}</font>' if markup else _SYMBOLS[char]
-        plain = (
-            unicodedata.normalize("NFKD", char.translate(_PLAIN_LETTERS))
-            .encode("cp1252", "ignore")
-            .decode("cp1252")
-        )
-        return (escape(plain) if markup else plain) or "?"
-    return escape(char) if markup else char
-
-
-def _pdf_text(value: object) -> str:
-    """Text for a Paragraph: markup escaped, arrows from the Symbol font, and other
-    characters Helvetica cannot draw written without their accents (or as '?'), never as
-    missing glyphs."""
-    return "".join(_pdf_char(c, True) for c in ("" if value is None else str(value)))
-
-
-def _pdf_plain(value: object) -> str:
-    """Text drawn on the canvas (no markup), with the same substitutions."""
-    return "".join(_pdf_char(c, False) for c in ("" if value is None else str(value)))
 
 
 def programme_pdf(*, actor: Actor, programme_id: int) -> bytes:
@@ -407,44 +329,8 @@ def programme_pdf(*, actor: Actor, programme_id: int) -> bytes:
         creator="coopsec",
     )
     story = _PdfWriter(doc, template.width - 2 * FRAME_PADDING).story()
-    template.build(story, canvasmaker=partial(_NumberedCanvas, footer=_pdf_plain(footer)))
+    template.build(story, canvasmaker=partial(NumberedCanvas, footer=pdf_plain(footer)))
     return out.getvalue()
-
-
-class _NumberedCanvas(Canvas):
-    """Draws the footer on every page with "page n of N", once N is known: pages are kept
-    until the document is saved."""
-
-    def __init__(self, *args: Any, footer: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, total: int) -> None:
-        width, _height = self._pagesize
-        self.saveState()
-        self.setStrokeColor(HexColor(RULE))
-        self.setLineWidth(0.5)
-        left, right = MARGIN + FRAME_PADDING, width - MARGIN - FRAME_PADDING
-        self.line(left, 15 * mm, right, 15 * mm)
-        self.setFont("Helvetica", 7.5)
-        self.setFillColor(HexColor(MUTED))
-        self.drawString(left, 10.5 * mm, self._footer)
-        page = _("Page %(page)d of %(total)d") % {"page": self._pageNumber, "total": total}
-        self.drawRightString(right, 10.5 * mm, _pdf_plain(page))
-        self.restoreState()
 
 
 class _PdfWriter:
@@ -487,7 +373,7 @@ class _PdfWriter:
 
     def p(self, text: object, style: Any = None, *, markup: str = "") -> Any:
 
-        body = _pdf_text(text)
+        body = pdf_text(text)
         if markup:
             body = markup.replace("{}", body)
         return Paragraph(body, style or self.body)

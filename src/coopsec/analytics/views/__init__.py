@@ -14,8 +14,10 @@ from coopsec.analytics.views.network import partnership_network
 from coopsec.analytics.views.overlap import overlap
 from coopsec.analytics.views.overview import overview
 from coopsec.analytics.views.redundancy import redundancy_pairs
+from coopsec.analytics.views.reports import report, report_download, report_status, reports
 
 __all__ = [
     "area_balance", "area_detail", "attention", "depth_breadth", "overlap", "overview",
-    "partnership_network", "redundancy_pairs",
+    "partnership_network", "redundancy_pairs", "report", "report_download", "report_status",
+    "reports",
 ]  # fmt: skip

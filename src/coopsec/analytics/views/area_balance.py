@@ -6,9 +6,6 @@ selected years, every figure in a table, and a drill-down per area to its activi
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,84 +15,14 @@ from django.utils.translation import gettext as _
 from coopsec.activities.models import ActivityType
 from coopsec.analytics import access, selectors
 from coopsec.analytics.measures import rounded
-from coopsec.analytics.sections.area_balance import AreaBalance, AreaYear
-from coopsec.analytics.views.base import (
-    AnalyticsPage,
-    open_page,
+from coopsec.analytics.presentation import (
+    AreaLine,
+    area_lines,
     partner_names,
     percent,
-    project_errors,
     year_span,
 )
-
-HEAT_LEVELS = 5
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One area in one year, as the heat table and the full table show it."""
-
-    row: AreaYear
-    heat: int  # 0 (no activity) .. HEAT_LEVELS (the busiest cell)
-    fill_rate: float | None  # percent
-    demand_ratio: float | None
-
-
-@dataclass(frozen=True)
-class AreaLine:
-    """One area over the selected years."""
-
-    code: str
-    name: str
-    cells: list[Cell]
-    activities: int
-    seats: int
-    nominations: int | None  # None when a year's demand is withheld from the reader
-    flag: str | None  # the flag most of its years carry
-
-    @property
-    def flagged_years(self) -> int:
-        return sum(1 for c in self.cells if c.row.flag is not None)
-
-
-def _flag_of(rows: list[AreaYear]) -> str | None:
-    """The flag most of the years carry (the latest such year breaks a tie)."""
-    counts = Counter(r.flag for r in rows if r.flag is not None)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return next(r.flag for r in reversed(rows) if r.flag is not None and counts[r.flag] == best)
-
-
-def area_lines(found: AreaBalance, page: AnalyticsPage) -> list[AreaLine]:
-    busiest = max((r.activities for r in found.rows), default=0)
-    by_area: dict[str, list[AreaYear]] = {}
-    for r in found.rows:
-        by_area.setdefault(r.area, []).append(r)
-    lines = []
-    for code, rows in by_area.items():
-        cells = [
-            Cell(
-                row=r,
-                heat=math.ceil(HEAT_LEVELS * r.activities / busiest) if busiest else 0,
-                fill_rate=percent(r.fill_rate),
-                demand_ratio=rounded(r.demand_ratio),
-            )
-            for r in rows
-        ]
-        withheld = any(r.nominations is None for r in rows)
-        lines.append(
-            AreaLine(
-                code=code,
-                name=page.area_name(code),
-                cells=cells,
-                activities=sum(r.activities for r in rows),
-                seats=sum(r.seats for r in rows),
-                nominations=None if withheld else sum(r.nominations or 0 for r in rows),
-                flag=_flag_of(rows),
-            )
-        )
-    return lines
+from coopsec.analytics.views.base import open_page, project_errors
 
 
 def _chart(lines: list[AreaLine]) -> dict[str, Any]:
@@ -124,7 +51,7 @@ def area_balance(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if page.filters is not None:
         found = selectors.area_balance(actor=page.actor, filters=page.filters)
-        lines = area_lines(found, page)
+        lines = area_lines(found, page.area_name)
         years = [t.year for t in found.years]
         context = {
             "found": found,

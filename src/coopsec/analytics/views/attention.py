@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from coopsec.analytics import access, selectors
 from coopsec.analytics.measures import rounded
+from coopsec.analytics.presentation import partner_names, year_span
 from coopsec.analytics.sections.attention import Attention, AttentionYear, PartnerYear
-from coopsec.analytics.views.base import open_page, partner_names, project_errors, year_span
+from coopsec.analytics.views.base import open_page, project_errors
 
 # Lorenz curves drawn at once (the latest years); the table has every year's Gini.
 LORENZ_YEARS = 6

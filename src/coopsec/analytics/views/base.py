@@ -9,7 +9,7 @@ sections the reader may open, from the same predicate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
@@ -33,8 +33,7 @@ from coopsec.network import selectors as network
 from coopsec.network.models import OrganizationKind
 
 P = ParamSpec("P")
-# The redundancy section (its rule: analytics/access.py, can_view_redundancy).
-REDUNDANCY = "redundancy"
+REDUNDANCY = access.REDUNDANCY
 
 # (section, URL name, tab label), in the order a committee reads them.
 SECTIONS: list[tuple[str, str, Any]] = [
@@ -47,22 +46,11 @@ SECTIONS: list[tuple[str, str, Any]] = [
 ]
 
 
-def may_open(actor: Actor, section: str) -> bool:
-    """May the actor open the section? Redundancy has its own rule (its section module's:
-    alliance staff and institution managers); the others are `analytics.access`'s."""
-    if section == REDUNDANCY:
-        return access.can_view_redundancy(actor)
-    return access.can_view_section(actor, section)
-
-
 def require(actor: Actor, section: str) -> None:
     """Raises Forbidden unless the actor may open the section (the selector's own rule,
     asked before the filters are read)."""
-    if section == REDUNDANCY:
-        if not access.can_view_redundancy(actor):
-            raise Forbidden(gettext("Your role does not give access to this analytics section."))
-        return
-    access.reader_for(actor, section)
+    if not access.can_open(actor, section):
+        raise Forbidden(gettext("Your role does not give access to this analytics section."))
 
 
 def actor_for(request: HttpRequest) -> Actor:
@@ -105,7 +93,7 @@ def tabs(actor: Actor, current: str, query: str) -> list[Tab]:
     return [
         Tab(section, str(label), reverse(name) + suffix, section == current)
         for section, name, label in SECTIONS
-        if may_open(actor, section)
+        if access.can_open(actor, section)
     ]
 
 
@@ -172,30 +160,6 @@ def open_page(request: HttpRequest, section: str, *, with_area: bool = True) -> 
     return AnalyticsPage(
         actor, section, form, {a.code: a for a in areas}, {f.code: f.name for f in frameworks}
     )
-
-
-def partner_names(actor: Actor, codes: Iterable[str]) -> dict[str, str]:
-    """Names of the partners whose codes a selector answered (one query; only those)."""
-    wanted = sorted(set(codes))
-    if not wanted:
-        return {}
-    rows = network.organization_list(actor=actor).filter(code__in=wanted)
-    return {code: name for code, name in rows.values_list("code", "name")}
-
-
-def year_span(years: list[int]) -> str:
-    """The years as a reader writes them: one year, or the first and last joined by an en
-    dash; "" for no years."""
-    if not years:
-        return ""
-    if years[0] == years[-1]:
-        return str(years[0])
-    return f"{years[0]}\N{EN DASH}{years[-1]}"
-
-
-def percent(value: float | None) -> float | None:
-    """A share (0 to 1) as a percentage rounded to one decimal; None stays None."""
-    return None if value is None else round(value * 100, 1)
 
 
 def signed(value: float | None, digits: int = 2) -> str:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from coopsec.analytics import access, selectors
 from coopsec.analytics.measures import rounded
-from coopsec.analytics.views.base import open_page, project_errors, signed, year_span
+from coopsec.analytics.presentation import year_span
+from coopsec.analytics.views.base import open_page, project_errors, signed
 
 
 @login_required

@@ -17,14 +17,9 @@ from django.utils.translation import gettext as _
 
 from coopsec.analytics import access
 from coopsec.analytics.measures import rounded
+from coopsec.analytics.presentation import partner_names, percent
 from coopsec.analytics.sections.network import Network, NetworkLink, PartnerNode, network
-from coopsec.analytics.views.base import (
-    AnalyticsPage,
-    open_page,
-    partner_names,
-    percent,
-    project_errors,
-)
+from coopsec.analytics.views.base import AnalyticsPage, open_page, project_errors
 
 # The graph draws each partner's strongest links only (its "backbone"): co-participation
 # links nearly every pair of active partners, and a drawing of every link is a ball that

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from coopsec.analytics import access, selectors
 from coopsec.analytics.measures import HISTOGRAM_BINS, rounded
+from coopsec.analytics.presentation import partner_names
 from coopsec.analytics.sections.overlap import Distribution
-from coopsec.analytics.views.base import open_page, partner_names, project_errors
+from coopsec.analytics.views.base import open_page, project_errors
 
 
 @dataclass(frozen=True)

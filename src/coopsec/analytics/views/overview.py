@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from coopsec.analytics import access, selectors
 from coopsec.analytics.filters import Filters
 from coopsec.analytics.measures import rounded
+from coopsec.analytics.presentation import area_lines, year_span
 from coopsec.analytics.sections.network import network
 from coopsec.analytics.sections.redundancy import Parameters, redundancy
-from coopsec.analytics.views.area_balance import area_lines
 from coopsec.analytics.views.base import (
     REDUNDANCY,
     AnalyticsPage,
@@ -23,7 +23,6 @@ from coopsec.analytics.views.base import (
     open_page,
     project_errors,
     tabs,
-    year_span,
 )
 from coopsec.errors import Forbidden
 
@@ -42,7 +41,7 @@ class Headline:
 
 def _area_balance(page: AnalyticsPage, filters: Filters) -> Headline:
     found = selectors.area_balance(actor=page.actor, filters=filters)
-    lines = area_lines(found, page)
+    lines = area_lines(found, page.area_name)
     crowded = [line.name for line in lines if line.flag == "crowded"]
     neglected = [line.name for line in lines if line.flag == "neglected"]
     card = Headline(access.AREA_BALANCE)
