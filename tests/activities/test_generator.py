@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
@@ -288,10 +289,13 @@ def test_a_rerun_replaces_synthetic_data_and_leaves_real_data_alone(
         for a in Activity.objects.filter(synthetic=True, state="open", mode="fcfs")
         if Organization.objects.get(code="GEO").pk in eligible_organization_ids(a)
     )
-    nomination_create(
-        actor=liaison, activity_id=target.pk,
-        participant=ParticipantInput(name="Another Real Person", email="another@example.org"),
-    )  # fmt: skip
+    # The history is drawn as of TODAY: nominate on that day (a later day is past some of
+    # its open activities' registration deadlines).
+    with patch("coopsec.network.dates.today", return_value=TODAY):
+        nomination_create(
+            actor=liaison, activity_id=target.pk,
+            participant=ParticipantInput(name="Another Real Person", email="another@example.org"),
+        )  # fmt: skip
     events_before = AuditEvent.objects.count()
 
     result = run(params(seed=2, activities_per_year=80))
