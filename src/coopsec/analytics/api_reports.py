@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from coopsec.analytics import selectors, services
@@ -42,8 +43,8 @@ class ReportIn(Schema):
         if self.year is not None:
             if first or last:
                 raise Invalid(
-                    "Give either 'year' or 'from' and 'to', not both.",
-                    details={"year": "'year' cannot be combined with 'from' or 'to'."},
+                    _("Give either 'year' or 'from' and 'to', not both."),
+                    details={"year": _("'year' cannot be combined with 'from' or 'to'.")},
                 )
             first = last = str(self.year)
         return {
