@@ -167,9 +167,7 @@ def depth_breadth(actor: Actor, filters: Filters, names: Names) -> Part:
         words = []
         if c.widened:
             words.append(
-                ngettext(
-                    "widened by %(n)s partner", "widened by %(n)s partners", c.breadth_change
-                )
+                ngettext("widened by %(n)s partner", "widened by %(n)s partners", c.breadth_change)
                 % {"n": c.breadth_change}
             )
         if c.deepened:
