@@ -26,12 +26,7 @@ import argparse
 import gc
 import json
 import os
-import platform
-import statistics
-import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,19 +40,21 @@ from django.db import connection  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import Resolver404, resolve  # noqa: E402
+from harness import (  # noqa: E402
+    Series,
+    client_for,
+    data_set,
+    machine,
+    measure_route,
+    route_exists,
+    timed,
+)
 
 from coopsec.accounts.actor import Actor  # noqa: E402
 from coopsec.accounts.models import User  # noqa: E402
 from coopsec.activities import selectors  # noqa: E402
 from coopsec.activities.eligibility import eligible_for_q  # noqa: E402
-from coopsec.activities.models import (  # noqa: E402
-    SEAT_STATES,
-    Activity,
-    Feedback,
-    Nomination,
-    Participant,
-)
+from coopsec.activities.models import SEAT_STATES, Activity, Nomination, Participant  # noqa: E402
 from coopsec.activities.services import ParticipantInput, nomination_create  # noqa: E402
 from coopsec.network.models import Organization  # noqa: E402
 
@@ -102,114 +99,6 @@ def filter_sets(year: int) -> list[FilterSet]:
             },
         ),
     ]
-
-
-@dataclass
-class Series:
-    """Timings of one measured thing, in milliseconds."""
-
-    name: str
-    samples: list[float] = field(default_factory=list)
-    note: str = ""
-
-    def add(self, ms: float) -> None:
-        self.samples.append(ms)
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.samples) if self.samples else float("nan")
-
-    @property
-    def p95(self) -> float:
-        if not self.samples:
-            return float("nan")
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-    def row(self) -> dict[str, Any]:
-        return {
-            "name": self.name, "n": len(self.samples), "p50_ms": round(self.p50, 1),
-            "p95_ms": round(self.p95, 1),
-            "max_ms": round(max(self.samples), 1) if self.samples else None, "note": self.note,
-        }  # fmt: skip
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    began = time.perf_counter()
-    result = fn()
-    return (time.perf_counter() - began) * 1000, result
-
-
-def route_exists(path: str) -> bool:
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
-
-
-def machine() -> dict[str, Any]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-    except (OSError, StopIteration):
-        mem_kb = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT version()")
-        else:
-            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
-        version = cursor.fetchone()[0]
-    return {
-        "nproc": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
-        "python": platform.python_version(), "django": django.get_version(),
-        "database": connection.vendor, "database_version": version.split(" on ")[0],
-        "load_average": os.getloadavg(),
-    }  # fmt: skip
-
-
-def data_set() -> dict[str, Any]:
-    synthetic = Activity.objects.filter(synthetic=True)
-    years = synthetic.dates("start", "year")
-    return {
-        "activities": Activity.objects.count(),
-        "synthetic_activities": synthetic.count(),
-        "nominations": Nomination.objects.count(),
-        "participants": Participant.objects.count(),
-        "feedback": Feedback.objects.count(),
-        "years": [years.first().year, years.last().year] if years else [],
-    }
-
-
-def client_for(username: str) -> Client:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        sys.exit(f"No user '{username}': run `coopsec demo --scale decade` first.")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def measure_route(
-    client: Client, path: str, params: dict[str, str], requests: int, warmup: int, name: str
-) -> Series:
-    series = Series(name)
-    for i in range(warmup + requests):
-        ms, response = timed(lambda: client.get(path, params))
-        if response.status_code != 200:
-            series.note = f"HTTP {response.status_code}"
-            break
-        if i >= warmup:
-            series.add(ms)
-    return series
 
 
 def measure_selector(actor: Actor, f: FilterSet, requests: int, warmup: int, name: str) -> Series:

@@ -3,7 +3,9 @@ small graphs whose figures are worked out by hand."""
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
 
 import pytest
 
@@ -29,6 +31,22 @@ def test_links_count_the_activities_two_partners_share() -> None:
     pairs = [(1, "B"), (1, "A"), (1, "C"), (2, "A"), (2, "B"), (3, "C")]
     assert co_participation(pairs) == {("A", "B"): 2, ("A", "C"): 1, ("B", "C"): 1}
     assert co_participation([]) == {}
+
+
+def test_links_match_a_count_over_every_activity_on_random_menus() -> None:
+    rng = random.Random(6)
+    for _menu in range(20):
+        partners = [f"P{k:02d}" for k in range(rng.randint(2, 30))]
+        activities = rng.sample(range(1, 10_000), rng.randint(1, 300))
+        most = min(6, len(partners))
+        pairs = [(a, p) for a in activities for p in rng.sample(partners, rng.randint(0, most))]
+        expected: dict[tuple[str, str], int] = {}
+        for a in activities:
+            present = sorted({p for act, p in pairs if act == a})
+            for link in itertools.combinations(present, 2):
+                expected[link] = expected.get(link, 0) + 1
+        assert co_participation(rng.sample(pairs, len(pairs))) == expected
+        assert co_participation(pairs + pairs[:5]) == expected, "a pair given twice counts once"
 
 
 def test_two_triangles_joined_by_one_link() -> None:

@@ -4,13 +4,13 @@ crowded or neglected against the thresholds in `settings.COOPSEC_ANALYTICS`."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from coopsec.accounts.actor import Actor
@@ -27,10 +27,12 @@ from coopsec.analytics.filters import Filters
 from coopsec.analytics.measures import ratio
 from coopsec.analytics.sections.base import (
     PartnerScope,
+    Year,
     offered_activities,
     partner_scope,
     year_range,
 )
+from coopsec.analytics.sections.cache import kept
 from coopsec.errors import NotFound
 
 CROWDED, NEGLECTED = "crowded", "neglected"
@@ -139,9 +141,19 @@ def area_balance(*, actor: Actor, filters: Filters) -> AreaBalance:
     """Supply and demand per area and year, zeros included, with the flags.
 
     The flags compare each area with the mean over every area (the area filter narrows the
-    rows, not the comparison). Raises Forbidden for roles without access.
+    rows, not the comparison). Raises Forbidden for roles without access. Kept per data
+    version (`sections/cache.py`).
     """
     reader = access.reader_for(actor, access.AREA_BALANCE)
+    return kept(
+        access.AREA_BALANCE,
+        actor=actor,
+        arguments=filters,
+        compute=lambda: _area_balance(actor, filters, reader),
+    )
+
+
+def _area_balance(actor: Actor, filters: Filters, reader: Reader) -> AreaBalance:
     thresholds = Thresholds.from_settings()
     every_area = offered_activities(actor, filters, with_area=False)
     years = year_range(every_area, filters)
@@ -149,12 +161,11 @@ def area_balance(*, actor: Actor, filters: Filters) -> AreaBalance:
     taxonomy = _taxonomy(filters)
     supply: dict[tuple[str, int], tuple[int, int]] = {
         (r["area"], r["year"]): (r["activities"], r["seats"] or 0)
-        for r in every_area.values(area=F("primary_area__code"), year=ExtractYear("start"))
+        for r in every_area.values(area=F("primary_area__code"), year=Year("start"))
         .annotate(activities=Count("pk"), seats=Sum("seats"))
         .order_by()
     }
-    demand = _demand_rows(every_area, scope)
-    year_partners = _partners_per_year(offered_activities(actor, filters), scope)
+    demand, year_partners = _demand_rows(every_area, scope, taxonomy.listed)
 
     # Every leaf area counts in the mean, with or without activities, and so does a group
     # used as a primary area.
@@ -235,29 +246,29 @@ def _demand_nominations(activities: ActivityQuerySet, scope: PartnerScope) -> Qu
 
 
 def _demand_rows(
-    activities: ActivityQuerySet, scope: PartnerScope
-) -> dict[tuple[str, int], tuple[int, ...]]:
-    """(area, year) -> (demand nominations, seats held, distinct partners)."""
+    activities: ActivityQuerySet, scope: PartnerScope, listed: set[str]
+) -> tuple[dict[tuple[str, int], tuple[int, int, int]], dict[int, int]]:
+    """(area, year) -> (demand nominations, seats held, distinct partners), and per year the
+    distinct partners with demand in the `listed` areas.
+
+    One query groups the demand by area, year and partner (a few thousand rows for ten
+    years), and the partners are counted here: one pass over the nominations instead of a
+    second for the years' partners, whose distinct count cannot be had from the areas'.
+    """
     rows = (
         _demand_nominations(activities, scope)
-        .values(area=F("activity__primary_area__code"), year=ExtractYear("activity__start"))
-        .annotate(
-            nominations=Count("pk"),
-            confirmed=Count("pk", filter=Q(state__in=SEAT_STATES)),
-            partners=Count("partner_id", distinct=True),
-        )
+        .values("partner_id", area=F("activity__primary_area__code"), year=Year("activity__start"))
+        .annotate(nominations=Count("pk"), confirmed=Count("pk", filter=Q(state__in=SEAT_STATES)))
+        .values_list("area", "year", "partner_id", "nominations", "confirmed")
     )
-    return {(r["area"], r["year"]): (r["nominations"], r["confirmed"], r["partners"]) for r in rows}
-
-
-def _partners_per_year(activities: ActivityQuerySet, scope: PartnerScope) -> dict[int, int]:
-    """Distinct partners with demand per year, over the listed areas."""
-    rows = (
-        _demand_nominations(activities, scope)
-        .values(year=ExtractYear("activity__start"))
-        .annotate(partners=Count("partner_id", distinct=True))
-    )
-    return {r["year"]: r["partners"] for r in rows}
+    cells: dict[tuple[str, int], tuple[int, int, int]] = {}
+    year_partners: dict[int, set[int]] = defaultdict(set)
+    for area, year, partner_id, nominations, confirmed in rows:
+        before = cells.get((area, year), (0, 0, 0))
+        cells[area, year] = (before[0] + nominations, before[1] + confirmed, before[2] + 1)
+        if area in listed:
+            year_partners[year].add(partner_id)
+    return cells, {year: len(partners) for year, partners in year_partners.items()}
 
 
 # --- drill-down ----------------------------------------------------------------------------

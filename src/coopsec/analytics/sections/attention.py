@@ -20,6 +20,7 @@ from coopsec.analytics.sections.base import (
     received_by_partner_year,
     year_range,
 )
+from coopsec.analytics.sections.cache import kept
 
 NOTHING = Received(seats=0, activities=0)
 
@@ -63,9 +64,19 @@ def attention(*, actor: Actor, filters: Filters) -> Attention:
 
     The partners of a year are those in a partnership framework that year (the framework
     filter's, if given) within the region filter, and any other partner that received a
-    seat; partners that received nothing count with zero. Raises Forbidden.
+    seat; partners that received nothing count with zero. Raises Forbidden. Kept per data
+    version (`sections/cache.py`).
     """
     reader = access.reader_for(actor, access.ATTENTION)
+    return kept(
+        access.ATTENTION,
+        actor=actor,
+        arguments=filters,
+        compute=lambda: _attention(actor, filters, reader),
+    )
+
+
+def _attention(actor: Actor, filters: Filters, reader: Reader) -> Attention:
     activities = offered_activities(actor, filters)
     years = year_range(activities, filters)
     scope = partner_scope(actor, filters, years, with_members=True)

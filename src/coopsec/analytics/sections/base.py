@@ -18,9 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.sql.compiler import SQLCompiler
 
 from coopsec.accounts.actor import Actor
 from coopsec.activities import lifecycle
@@ -35,6 +38,22 @@ DEFINITIONS_VERSION = "1"
 OFFERED_STATES = (
     lifecycle.APPROVED, lifecycle.OPEN, lifecycle.CLOSED, lifecycle.CONDUCTED, lifecycle.REPORTED,
 )  # fmt: skip
+
+
+class Year(ExtractYear):
+    """The year of a date, for grouping in the database.
+
+    Django's SQLite backend computes ExtractYear by calling back into Python for every row
+    (`django_date_extract`), which was most of the time of a ten-year grouping over the
+    nominations (docs/PERFORMANCE.md, "Analytics"). SQLite keeps a date as 'YYYY-MM-DD'
+    text, so its first four characters are the year; other databases use ExtractYear's SQL.
+    """
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS INTEGER)", params
 
 
 def offered_activities(
@@ -173,7 +192,7 @@ def received_by_partner_year(
     rows = (
         Nomination.objects.filter(activity__in=activities, state__in=SEAT_STATES)
         .filter(scope.nomination_q())
-        .values("partner_id", year=ExtractYear("activity__start"))
+        .values("partner_id", year=Year("activity__start"))
         .annotate(seats=Count("pk"), activities=Count("activity_id", distinct=True))
         .order_by()
     )

@@ -20,6 +20,7 @@ from coopsec.analytics.sections.base import (
     received_by_partner_year,
     year_range,
 )
+from coopsec.analytics.sections.cache import kept
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,19 @@ def depth_breadth(*, actor: Actor, filters: Filters) -> DepthBreadth:
     """Breadth, depth and concentration per year, with the year-on-year changes.
 
     A partner is engaged in a year when it holds at least one seat in an offered activity
-    starting that year; its depth is the number of such activities. Raises Forbidden.
+    starting that year; its depth is the number of such activities. Raises Forbidden. Kept
+    per data version (`sections/cache.py`).
     """
     reader = access.reader_for(actor, access.DEPTH_BREADTH)
+    return kept(
+        access.DEPTH_BREADTH,
+        actor=actor,
+        arguments=filters,
+        compute=lambda: _depth_breadth(actor, filters, reader),
+    )
+
+
+def _depth_breadth(actor: Actor, filters: Filters, reader: Reader) -> DepthBreadth:
     activities = offered_activities(actor, filters)
     years = year_range(activities, filters)
     scope = partner_scope(actor, filters, years, with_members=False)

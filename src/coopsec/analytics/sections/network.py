@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from django.db.models import Q
 
@@ -20,6 +21,7 @@ from coopsec.accounts.actor import Actor
 from coopsec.activities.models import SEAT_STATES, ActivityQuerySet, Nomination
 from coopsec.analytics import access
 from coopsec.analytics.access import Reader
+from coopsec.analytics.duplicates import collector_paused
 from coopsec.analytics.filters import Filters
 from coopsec.analytics.graph import (
     BridgeMeasures,
@@ -40,6 +42,7 @@ from coopsec.analytics.sections.base import (
     partner_scope,
     year_range,
 )
+from coopsec.analytics.sections.cache import kept
 from coopsec.network.models import Membership, Organization
 
 
@@ -123,21 +126,39 @@ class _Partner:
 
 def network(*, actor: Actor, filters: Filters) -> Network:
     """The co-participation network of the partners holding seats in the offered
-    activities under the filters. Raises Forbidden."""
+    activities under the filters. Raises Forbidden. Kept per data version
+    (`sections/cache.py`)."""
     reader = access.reader_for(actor, access.NETWORK)
+    return kept(
+        access.NETWORK,
+        actor=actor,
+        arguments=filters,
+        compute=lambda: _network(actor, filters, reader),
+    )
+
+
+def _network(actor: Actor, filters: Filters, reader: Reader) -> Network:
+    # Ten years are 322,663 pairs read as as many tuples, which set off collections of the
+    # whole heap for nothing: 10-20% of the answer (docs/PERFORMANCE.md, "Analytics").
+    with collector_paused():
+        return _measured(actor, filters, reader)
+
+
+def _measured(actor: Actor, filters: Filters, reader: Reader) -> Network:
     activities = offered_activities(actor, filters)
     years = year_range(activities, filters)
     scope = partner_scope(actor, filters, years, with_members=False)
     pairs = _seat_pairs(activities, scope)
     partners = _partners(actor, {pid for _act, pid in pairs}, years)
-    code_pairs = [(act, partners[pid].code) for act, pid in pairs]
-    links = co_participation(code_pairs)
+    links = co_participation((act, partners[pid].code) for act, pid in pairs)
     by_code = {p.code: p for p in partners.values()}
     frameworks = {code: p.frameworks for code, p in by_code.items()}
     measured = measure(by_code, links)
     bridges = bridge_measures(by_code, links, frameworks)
-    per_activity = Counter(act for act, _code in code_pairs)
-    per_partner = Counter(code for _act, code in code_pairs)
+    per_activity = Counter(map(itemgetter(0), pairs))
+    per_partner = {
+        partners[pid].code: count for pid, count in Counter(map(itemgetter(1), pairs)).items()
+    }
     own = partners[reader.own_partner_id].code if reader.own_partner_id in partners else None
 
     rows = [

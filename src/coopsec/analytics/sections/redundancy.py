@@ -30,6 +30,7 @@ from coopsec.analytics.duplicates import Found, Offer, collector_paused, find_pa
 from coopsec.analytics.filters import Filters
 from coopsec.analytics.measures import rounded
 from coopsec.analytics.sections.base import offered_activities
+from coopsec.analytics.sections.cache import kept
 from coopsec.errors import Forbidden, Invalid
 
 DEFAULT_WINDOW_DAYS = 45
@@ -182,10 +183,22 @@ def redundancy(
     A pair belongs to the year its first activity starts in, so the year filter narrows the
     first activity (the second may start after `to`); `host` keeps the pairs one of whose
     activities it hosts; `area` and `type` narrow both. `strategy` forces the pair finder's
-    method (tests). Raises Forbidden for roles that may not read it.
+    method (tests). Raises Forbidden for roles that may not read it. Kept per data version
+    (`sections/cache.py`).
     """
     if not can_view_redundancy(actor):
         raise Forbidden(_("Your role does not give access to this analytics section."))
+    return kept(
+        "redundancy",
+        actor=actor,
+        arguments=(filters, parameters, strategy),
+        compute=lambda: _redundancy(actor, filters, parameters, strategy),
+    )
+
+
+def _redundancy(
+    actor: Actor, filters: Filters, parameters: Parameters, strategy: str | None
+) -> Redundancy:
     # The rows read and the word sets made are many containers and no cycle: the collector
     # would only slow the answer down (docs/analytics.md, "Redundancy").
     with collector_paused():
