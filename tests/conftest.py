@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from coopsec.accounts import roles as R
 from coopsec.accounts.actor import Actor
@@ -49,6 +50,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 def reference(db: None) -> None:
     """The reference data, reloaded if a transactional test flushed it."""
     load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active() -> Iterator[None]:
+    """Whatever a test leaves active in this thread (a page in French, a task run under its
+    requester's language), the next test starts in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from coopsec.accounts.actor import Actor
 from coopsec.accounts.models import User
 from coopsec.activities.calendar import calendar_feed_create
 from tests.activities import factories
+from tests.planning.workflow import matrix_run
 from tests.programmes import factories as programmes
 
 ANON = "anonymous"
@@ -93,6 +94,10 @@ class World:
     # A finished analytics report requested by the acting user, and one by the JOR liaison.
     own_report: int = 0
     other_report: int = 0
+    # A finished allocation run of next year's cycle (one allocated activity, one pending
+    # GEO nomination). Runs are the alliance's, owned by no organization: no own/other.
+    run: int = 0
+    run_nomination: int = 0
 
 
 def org_code(world: World, org: str | None, ownership: str) -> dict[str, str]:
@@ -197,11 +202,23 @@ def report(world: World, org: str | None, ownership: str) -> dict[str, int]:
     return {"report_id": world.own_report if ownership == OWN else world.other_report}
 
 
+def allocation_run(world: World, org: str | None, ownership: str) -> dict[str, int]:
+    return {"run_id": world.run}
+
+
+def run_decision(world: World, org: str | None, ownership: str) -> dict[str, int]:
+    return {"run_id": world.run, "nomination_id": world.run_nomination}
+
+
 def build_world(
-    user: User | None, make_user: Callable[..., User], *, with_programmes: bool = True
+    user: User | None,
+    make_user: Callable[..., User],
+    *,
+    with_programmes: bool = True,
+    with_planning: bool = False,
 ) -> World:
-    """Two activities and two nominations, one on each side, two calendar feeds, and each
-    side's programmes."""
+    """Two activities and two nominations, one on each side, two calendar feeds, each
+    side's programmes, and (`with_planning`) an allocation run."""
     geo, jor = make_user(LIAISON, "GEO"), make_user(LIAISON, "JOR")
     own = factories.open_activity(organizations=["GEO"], host="PTEC-AUT-AUTINT")
     other = factories.open_activity(organizations=["JOR"], host="JAPCC")
@@ -225,4 +242,6 @@ def build_world(
         setattr(world, f"{side}_objective", goal.pk)
         setattr(world, f"{side}_item", goal.items.get().pk)
         setattr(world, f"{side}_draft", draft.pk)
+    if with_planning:
+        world.run, world.run_nomination = matrix_run()
     return world

@@ -25,6 +25,7 @@ from coopsec.accounts import roles as R
 from coopsec.accounts.models import User
 from coopsec.api.api import api
 from tests.analytics import matrix as analytics_matrix
+from tests.planning import matrix as planning_matrix
 from tests.programmes import matrix as programmes_matrix
 from tests.tenancy import (
     ACTIVITY_JSON,
@@ -258,6 +259,7 @@ EXPECTATIONS: dict[str, Route] = {
 }
 EXPECTATIONS.update(programmes_matrix.EXPECTATIONS)
 EXPECTATIONS.update(analytics_matrix.EXPECTATIONS)
+EXPECTATIONS.update(planning_matrix.EXPECTATIONS)
 
 
 def _django_routes(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
@@ -334,7 +336,12 @@ def test_route(
 ) -> None:
     route = EXPECTATIONS[key]
     client, user = actor_client(role)
-    world = build_world(user, make_user, with_programmes=key in programmes_matrix.EXPECTATIONS)
+    world = build_world(
+        user,
+        make_user,
+        with_programmes=key in programmes_matrix.EXPECTATIONS,
+        with_planning=key in planning_matrix.EXPECTATIONS,
+    )
     url = _url(key, route, world, ACTORS[role], ownership)
     data = route.data
     if route.prefix:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "coopsec.activities",
     "coopsec.programmes",
     "coopsec.analytics",
+    "coopsec.planning",
     "coopsec.api",
     "coopsec.web",
 ]

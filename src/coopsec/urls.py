@@ -17,5 +17,6 @@ urlpatterns = [
     path("account/", include("coopsec.accounts.urls")),
     path("audit/", include("coopsec.audit.urls")),
     path("analytics/", include("coopsec.analytics.urls")),
+    path("planning/", include("coopsec.planning.urls")),
     path("", include("coopsec.web.urls")),
 ]

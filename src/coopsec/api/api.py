@@ -68,6 +68,7 @@ def _register_routers() -> None:
     from coopsec.analytics.api import router as analytics_router
     from coopsec.audit.api import router as audit_router
     from coopsec.network.api import router as network_router
+    from coopsec.planning.api import router as planning_router
     from coopsec.programmes.api import router as programmes_router
 
     api.add_router("", network_router)
@@ -75,6 +76,7 @@ def _register_routers() -> None:
     api.add_router("", audit_router)
     api.add_router("", programmes_router)
     api.add_router("/analytics", analytics_router)
+    api.add_router("/planning", planning_router)
 
 
 _register_routers()

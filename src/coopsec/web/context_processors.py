@@ -12,6 +12,7 @@ from coopsec.accounts.actor import Actor
 from coopsec.activities.selectors import notification_list
 from coopsec.analytics import access as analytics
 from coopsec.audit.access import can_view_audit
+from coopsec.planning.access import can_view_runs
 from coopsec.programmes import access as programmes
 
 
@@ -33,6 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_programmes": actor.has_role(*programmes.STAFF_ROLES),
         # Analytics: for every role that may open at least one section.
         "nav_analytics": any(analytics.can_view_section(actor, s) for s in analytics.SECTIONS),
+        # Planning: the roles that read allocation runs.
+        "nav_planning": can_view_runs(actor),
         # Counted only when a page draws the header.
         "nav_unread": lambda: notification_list(actor=actor, unread_only=True).count(),
     }

@@ -1,0 +1,1 @@
+"""Planning under limited resources: seat and budget allocation, baselines and explanations."""
